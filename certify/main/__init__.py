@@ -1,0 +1,1 @@
+"""Home page, role dashboards, language switch and the navigation registry."""

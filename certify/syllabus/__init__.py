@@ -1,0 +1,1 @@
+"""The occupational standard: occupation, levels, the unit tree and the weight tables."""

@@ -1,0 +1,103 @@
+"""Cross-cutting web behaviour: security headers, the session cookie, error pages, template helpers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask, current_app, jsonify, render_template, request
+from flask.sessions import SecureCookieSessionInterface
+from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from certify.auth.decorators import wants_json
+
+
+class SessionInterface(SecureCookieSessionInterface):
+    """The signed-cookie session, marked ``Secure`` whenever the request came over HTTPS."""
+
+    def get_cookie_secure(self, app: Flask) -> bool:
+        if super().get_cookie_secure(app):
+            return True
+        try:
+            return request.is_secure
+        except RuntimeError:  # outside a request
+            return False
+
+
+def security_headers(response: Any) -> Any:
+    headers = response.headers
+    headers.setdefault("Content-Security-Policy", current_app.config["CONTENT_SECURITY_POLICY"])
+    headers.setdefault("X-Frame-Options", "DENY")
+    headers.setdefault("X-Content-Type-Options", "nosniff")
+    headers.setdefault("Referrer-Policy", "same-origin")
+    headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+    headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+    if request.is_secure:
+        headers.setdefault("Strict-Transport-Security", "max-age=31536000")
+    if response.mimetype == "text/html" or "Set-Cookie" in headers:
+        # Pages can carry personal data and answers; shared computers in exam centres must not
+        # serve them from cache to the next person.
+        headers.setdefault("Cache-Control", "no-store")
+    return response
+
+
+ERROR_TITLES = {
+    400: "Bad request",
+    403: "Not allowed",
+    404: "Not found",
+    405: "Method not allowed",
+    409: "Conflict",
+    413: "Too large",
+    429: "Too many requests",
+    500: "Server error",
+}
+
+
+def handle_http_error(exc: HTTPException) -> Any:
+    code = exc.code or 500
+    messages = {
+        400: _("The request could not be understood."),
+        403: _("You do not have permission to open this page."),
+        404: _("There is nothing at this address."),
+        405: _("This address does not accept that kind of request."),
+        409: exc.description or _("This conflicts with the current state."),
+        413: _("The upload is too large."),
+        429: _("Too many attempts. Please wait a little and try again."),
+        500: _("Something went wrong on our side. Your saved answers are safe."),
+    }
+    message = messages.get(code, exc.description or "")
+    if isinstance(exc, CSRFError):
+        message = _("This form has expired or was not sent from this site. Reload the page and "
+                    "try again.")
+    if wants_json():
+        response = jsonify(error=message, status=code)
+        response.status_code = code
+        return response
+    return render_template("error.html", code=code, message=message), code
+
+
+def init_app(app: Flask) -> None:
+    if app.config["PROXY_FIX"]:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)  # type: ignore[method-assign]
+    app.session_interface = SessionInterface()
+    app.after_request(security_headers)
+    app.register_error_handler(HTTPException, handle_http_error)
+    app.jinja_env.add_extension("jinja2.ext.do")
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+
+    @app.context_processor
+    def inject() -> dict[str, Any]:
+        from flask_login import current_user
+
+        from certify.auth.forms import LanguageForm
+        from certify.main.registry import nav_items
+
+        return {
+            "nav_items": nav_items(app, current_user),
+            "language_form": LanguageForm(formdata=None),
+            "body_en": app.config["EXAMINING_BODY_EN"],
+            "body_zh": app.config["EXAMINING_BODY_ZH"],
+        }
