@@ -24,13 +24,14 @@ def write_jsonl(path: Path, rows: list[dict]) -> None:
             f.write(json.dumps(row, ensure_ascii=False, separators=(", ", ": ")) + "\n")
 
 
-def write_task(ref: str, records: list[dict], gold: list[dict]) -> Path:
+def write_task(ref: str, records: list[dict], gold: list[dict] | None) -> Path:
+    """Write records.jsonl and (unless gold is None, as for rubric tasks) gold.jsonl."""
     ids = [r["id"] for r in records]
     assert len(ids) == len(set(ids)), f"{ref}: duplicate record ids"
-    assert ids == [g["id"] for g in gold], f"{ref}: gold ids differ from record ids"
+    assert gold is None or ids == [g["id"] for g in gold], f"{ref}: gold ids differ from record ids"
     d = task_dir(ref)
     write_jsonl(d / "records.jsonl", records)
-    if gold:
+    if gold is not None:
         write_jsonl(d / "gold.jsonl", gold)
     print(f"{ref}: {len(records)} records")
     return d
