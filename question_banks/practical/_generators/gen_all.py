@@ -1,0 +1,40 @@
+"""Regenerate the data of every bundled practical task (records.jsonl, gold.jsonl, images/, audio/).
+
+Run from the repository root: .venv/bin/python question_banks/practical/_generators/gen_all.py
+task.yaml and LICENSE.md are hand-written and are not touched. The speech task needs espeak-ng.
+"""
+import importlib
+import shutil
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+SCRIPTS = [
+    "gen_sentiment_reviews_zh",
+    "gen_intent_cs_en",
+    "gen_app_review_tags_en",
+    "gen_audit_sentiment_labels_zh",
+    "gen_ner_news_zh",
+    "gen_pii_deid_en",
+    "gen_bbox_shelf",
+    "gen_bbox_traffic",
+    "gen_ocr_lines_zh",
+    "gen_asr_cs_en",
+    "gen_rating_cs_replies_zh",
+    "gen_ranking_answers",
+    "gen_rubric_records",
+]
+
+
+def main() -> None:
+    sys.path.insert(0, str(HERE))
+    skip_audio = shutil.which("espeak-ng") is None
+    for name in SCRIPTS:
+        if name == "gen_asr_cs_en" and skip_audio:
+            print("gen_asr_cs_en: skipped, espeak-ng is not installed (apt-get install espeak-ng)")
+            continue
+        importlib.import_module(name).main()
+
+
+if __name__ == "__main__":
+    main()
