@@ -1,0 +1,1 @@
+"""Question banks: items with immutable versions, review, assets, import and export."""

@@ -1,0 +1,1 @@
+"""Timed exams: definitions with blueprints, sittings, enrolments, attempts and saved answers."""

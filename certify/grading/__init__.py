@@ -1,0 +1,1 @@
+"""Grading: auto-marking, rubric marking, pass rules, results and their history."""
