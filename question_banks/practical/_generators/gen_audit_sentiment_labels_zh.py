@@ -18,7 +18,7 @@ DATA = [
     ("充电器用了两天就不充电了，差评。", "negative", "negative"),
     ("请问这个电饭煲内胆是什么材质的？", "neutral", "neutral"),
     ("物流很快，但是尺码偏小一码，建议买大一号，总体还是满意的。", "positive", "positive"),
-    ("好看是好看，就是穿了半天脚后跟磨破了。", "neutral", "neutral"),
+    ("款式好看，袖子稍微长了一点。", "neutral", "neutral"),
     ("太感人了，等了半个月才发货。", "negative", "negative"),
     ("已经收到，还没拆封。", "neutral", "neutral"),
     ("包装精美，送给女朋友她很喜欢，会回购。", "positive", "positive"),
