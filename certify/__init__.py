@@ -42,11 +42,21 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
 
     from certify.admin import views as admin_views
     from certify.auth import setup as auth_setup
+    from certify.banks import setup as banks_setup
+    from certify.certificates import setup as certificates_setup
+    from certify.exams import setup as exams_setup
+    from certify.grading import setup as grading_setup
     from certify.main import views as main_views
+    from certify.reports import setup as reports_setup
     from certify.syllabus import setup as syllabus_setup
 
     auth_setup.init_app(app)
     syllabus_setup.init_app(app)
+    banks_setup.init_app(app)
+    exams_setup.init_app(app)
+    grading_setup.init_app(app)
+    reports_setup.init_app(app)
+    certificates_setup.init_app(app)
     app.register_blueprint(main_views.bp)
     app.register_blueprint(admin_views.bp)
     cli.init_app(app)

@@ -1,0 +1,1 @@
+"""Reports: item analysis, charts and exports of results."""
