@@ -5,8 +5,10 @@ BIN    := $(VENV)/bin
 FLASK  := $(BIN)/flask --app certify
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
+# Two processes run the suite side by side; each gets its own database.
+PYTEST_ARGS ?= -n auto
 
-.PHONY: run test venv install install-test translations migrate demo lint bench-scoring bench-certificates bench-load clean
+.PHONY: run test venv install install-test translations translations-update migrate demo lint bench-scoring bench-certificates bench-load clean
 
 # The stamp files make re-runs fast: pip only runs again when setup.cfg changes.
 $(VENV)/bin/python:
@@ -28,6 +30,11 @@ install-test: $(VENV)/.installed-test
 
 translations: $(VENV)/.installed
 	$(BIN)/pybabel compile --use-fuzzy -q -d certify/translations
+
+# Extract every _() string from the code and templates and merge it into the catalogs.
+translations-update: $(VENV)/.installed
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o certify/translations/messages.pot .
+	$(BIN)/pybabel update -i certify/translations/messages.pot -d certify/translations --no-fuzzy-matching
 
 migrate: $(VENV)/.installed translations
 	$(FLASK) db upgrade
