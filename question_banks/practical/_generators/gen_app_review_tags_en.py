@@ -39,7 +39,8 @@ DATA = [
     ("Prices in the app are higher than on the website for the same item.", ["pricing"]),
     ("Makes me create an account and hand over my phone number just to read one article. No thanks.",
      ["privacy"]),
-    ("Pretty good overall, though the checkout button is hard to find and the app is a bit slow on older phones.",
+    ("Pretty good overall, though the checkout button is hard to find and the app is a bit slow on older "
+     "phones.",
      ["usability", "performance"]),
     ("Lost all my notes after the update and support hasn't replied in a week.", ["bug"]),
     ("Would be nice to have a home-screen widget. Otherwise works great.", ["feature_request"]),

@@ -9,9 +9,8 @@ Run: .venv/bin/python question_banks/practical/_generators/gen_bbox_shelf.py
 """
 import random
 
-from PIL import Image, ImageDraw, ImageFont
-
 from _common import task_dir, write_task
+from PIL import Image, ImageDraw, ImageFont
 
 REF = "L5-bbox-shelf"
 W, H = 640, 480
@@ -55,7 +54,8 @@ def draw_can(draws, x, base, rng):
     col = rng.choice(CAN_COLOURS)
     for d, fill in draws:
         d.rectangle([x, base - chh, x + cw - 1, base - 1], fill=fill or col)
-        d.ellipse([x, base - chh - eh // 2, x + cw - 1, base - chh + eh // 2], fill=fill or lighter(col, 0.55))
+        d.ellipse([x, base - chh - eh // 2, x + cw - 1, base - chh + eh // 2],
+                  fill=fill or lighter(col, 0.55))
     scene = draws[0][0]
     scene.rectangle([x, base - chh * 2 // 3, x + cw - 1, base - chh * 2 // 3 + 8], fill=(250, 250, 250))
     return cw
@@ -104,7 +104,7 @@ def render(idx, rng, font):
         # a cut-off product at the left or right border on some shelves
         cut = rng.random() < 0.3
         x = -rng.randint(8, 13) if cut else rng.randint(8, 260)
-        for k in range(n):
+        for _ in range(n):
             kind = rng.choice(list(DRAWERS))
             mask = Image.new("L", (W, H), 0)
             draws = [(d, None), (ImageDraw.Draw(mask), 255)]

@@ -11,9 +11,8 @@ Run: .venv/bin/python question_banks/practical/_generators/gen_bbox_traffic.py
 import random
 
 import numpy as np
-from PIL import Image, ImageDraw, ImageFont
-
 from _common import task_dir, write_task
+from PIL import Image, ImageDraw, ImageFont
 
 REF = "L4-bbox-traffic"
 W, H = 640, 480
@@ -91,7 +90,8 @@ def car(layers, x, base, w, rng, small_font):
     scene.polygon(window, fill=(170, 200, 225))
     scene.line([x + int(w * 0.49), top + 4, x + int(w * 0.49), base - wr - bh], fill=col, width=3)
     for cx in (x + int(w * 0.2), x + int(w * 0.8)):
-        scene.ellipse([cx - wr // 2, base - wr - wr // 2, cx + wr // 2, base - wr + wr // 2], fill=(160, 160, 165))
+        scene.ellipse([cx - wr // 2, base - wr - wr // 2, cx + wr // 2, base - wr + wr // 2],
+                      fill=(160, 160, 165))
     lx = x + w - 8 if facing_right else x + 2
     scene.rectangle([lx, base - wr - bh + 6, lx + 6, base - wr - bh + 12], fill=(250, 230, 120))
 
@@ -107,7 +107,8 @@ def pedestrian(layers, x, base, h, rng, small_font):
     torso = [cx - tw // 2, neck_y + 1, cx + tw // 2, hip_y]
     lw = max(3, int(h * 0.07))
     step = rng.randint(0, max(1, int(h * 0.14)))
-    legs = [((cx - tw // 4, hip_y), (cx - tw // 4 - step, base - 1)), ((cx + tw // 4, hip_y), (cx + tw // 4 + step, base - 1))]
+    legs = [((cx - tw // 4, hip_y), (cx - tw // 4 - step, base - 1)),
+            ((cx + tw // 4, hip_y), (cx + tw // 4 + step, base - 1))]
     arm_out = rng.randint(2, max(3, int(h * 0.12)))
     arms = [((cx - tw // 2, neck_y + 3), (cx - tw // 2 - arm_out, hip_y + 4)),
             ((cx + tw // 2, neck_y + 3), (cx + tw // 2 + arm_out, hip_y + 4))]
@@ -134,7 +135,8 @@ def sign(layers, x, base, size, rng, small_font, pole_layers):
         elif kind == "parking":
             d.rectangle([x0, y0, x0 + s, y0 + s], fill=fill or (30, 80, 180))
         else:
-            d.ellipse([x0, y0, x0 + s, y0 + s], fill=fill or ((200, 30, 30) if kind == "limit" else (30, 80, 180)))
+            face = (200, 30, 30) if kind == "limit" else (30, 80, 180)
+            d.ellipse([x0, y0, x0 + s, y0 + s], fill=fill or face)
     sc = layers[0][0]
     f = ImageFont.truetype(FONT, max(9, s // 3))
     if kind == "limit":
@@ -144,7 +146,8 @@ def sign(layers, x, base, size, rng, small_font, pole_layers):
         sc.polygon([(x, y0 + 9), (x0 + s - 7, y0 + s - 8), (x0 + 7, y0 + s - 8)], fill=(250, 210, 40))
         sc.text((x, y0 + s * 2 // 3 - 2), "!", font=f, fill=(20, 20, 20), anchor="mm")
     elif kind == "parking":
-        sc.text((x, y0 + s // 2), "P", font=ImageFont.truetype(FONT, s * 2 // 3), fill=(250, 250, 250), anchor="mm")
+        sc.text((x, y0 + s // 2), "P", font=ImageFont.truetype(FONT, s * 2 // 3), fill=(250, 250, 250),
+                anchor="mm")
     else:
         sc.line([x0 + s // 2, y0 + s - 7, x0 + s // 2, y0 + 9], fill=(250, 250, 250), width=4)
         sc.polygon([(x, y0 + 5), (x - 7, y0 + 14), (x + 7, y0 + 14)], fill=(250, 250, 250))
@@ -159,18 +162,15 @@ def plan(rng):
         if r < 0.4:
             base = rng.randint(300, 470)
             w = int(110 + (base - 300) * 0.7)
-            objs.append(("car", base, dict(x=rng.randint(-w // 3, W - w + w // 3), base=base, w=w)))
+            objs.append(("car", base, {"x": rng.randint(-w // 3, W - w + w // 3), "base": base, "w": w}))
         elif r < 0.75:
-            if rng.random() < 0.5:
-                base = rng.randint(215, 250)
-            else:
-                base = rng.randint(290, 470)
+            base = rng.randint(215, 250) if rng.random() < 0.5 else rng.randint(290, 470)
             h = int(52 + (base - 215) * 0.3)
-            objs.append(("pedestrian", base, dict(x=rng.randint(15, W - 15), base=base, h=h)))
+            objs.append(("pedestrian", base, {"x": rng.randint(15, W - 15), "base": base, "h": h}))
         else:
             base = rng.randint(222, 246)
-            objs.append(("traffic_sign", base - 0.5, dict(x=rng.randint(25, W - 25), base=base,
-                                                           size=rng.randint(28, 40))))
+            objs.append(("traffic_sign", base - 0.5, {"x": rng.randint(25, W - 25), "base": base,
+                                                           "size": rng.randint(28, 40)}))
     return sorted(objs, key=lambda o: o[1])
 
 
@@ -191,7 +191,8 @@ def render(rng):
             pedestrian(layers, p["x"], p["base"], p["h"], rng, small_font)
         else:
             pole = Image.new("L", (W, H), 0)
-            sign(layers, p["x"], p["base"], p["size"], rng, small_font, [(d, None), (ImageDraw.Draw(pole), 255)])
+            pole_layers = [(d, None), (ImageDraw.Draw(pole), 255)]
+            sign(layers, p["x"], p["base"], p["size"], rng, small_font, pole_layers)
             masks.append((np.array(pole) > 0, None))
         masks.append((np.array(m) > 0, kind))
     boxes = []

@@ -7,10 +7,10 @@ generator asserts that the font has a real glyph for every character; the gold i
 Run: .venv/bin/python question_banks/practical/_generators/gen_ocr_lines_zh.py
 """
 import random
-import numpy as np
-from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
+import numpy as np
 from _common import task_dir, write_task
+from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
 REF = "L5-ocr-lines-zh"
 SEED = 1688
