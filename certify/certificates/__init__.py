@@ -1,0 +1,1 @@
+"""Certificates: numbering, verification codes, PDF rendering and Open Badges 3.0 export."""
