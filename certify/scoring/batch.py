@@ -12,8 +12,8 @@ Inputs are expected to be valid (see :mod:`certify.tasks`, which validates befor
 these classes cannot use raises ``ValueError``.
 
 An unanswered record counts as the worst answer: no label (never correct, and for unweighted kappa
-an extra "no answer" category), no labels, no spans, no boxes, an empty transcription, the reverse
-of the gold order.
+an extra "no answer" category), no spans, no boxes, an empty transcription, the reverse of the gold
+order; for multi-label records Jaccard 0.0 (see :class:`SetBatch`).
 """
 
 from __future__ import annotations
@@ -172,6 +172,10 @@ class _Overlap(MatchCounts):
 class SetBatch(_Overlap):
     """A set of labels per record (multilabel): Jaccard similarity per record and its mean.
 
+    An empty answer says "no label applies" and scores 1.0 where the gold set is empty too; an
+    unanswered record (``None``) scores 0.0 whatever the gold, so that not answering never earns
+    credit.
+
     :param gold: the gold label set of each record.
     :param answers: one row per candidate with an iterable of labels or ``None`` per record.
     """
@@ -179,12 +183,12 @@ class SetBatch(_Overlap):
     def jaccard(self) -> np.ndarray:
         """Jaccard similarity per candidate and record (1.0 where both sets are empty)."""
         union = self.n_gold + self.n_pred - self.hits
-        return np.divide(self.hits, union, out=np.ones(union.shape), where=union > 0)
+        similarity = np.divide(self.hits, union, out=np.ones(union.shape), where=union > 0)
+        return np.where(self.answered, similarity, 0.0)
 
     def jaccard_samples(self) -> np.ndarray:
-        """Mean Jaccard similarity per candidate, as :func:`~certify.scoring.metrics.jaccard_samples`.
-
-        (1.0 for a record where both sets are empty.)
+        """Mean Jaccard similarity per candidate, as :func:`~certify.scoring.metrics.jaccard_samples`
+        for answered records (unanswered ones count 0.0).
         """
         return self.jaccard().mean(axis=1)
 
