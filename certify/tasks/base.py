@@ -1,0 +1,388 @@
+"""The task-type base class.
+
+A task type is a class with documented class attributes (name, label, templates, record fields,
+metrics) and hooks that take plain data (see :mod:`certify.tasks.data`) and return plain data or
+dataclasses. The public methods validate whole tasks and responses and score many candidates at
+once; subclasses only say what their config, records and answers look like and how to score them.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Hashable, Mapping, Sequence
+from types import MappingProxyType
+from typing import Any, ClassVar
+
+import numpy as np
+
+from certify.scoring.policy import Policy, PolicyError, parse_policy, quality
+from certify.tasks.data import BatchScores, PreparedTask, RecordResult, TaskScore, TaskSpec
+from certify.tasks.problems import Problems, ValidationProblem, describe
+
+__all__ = ["BatchScores", "PreparedTask", "RecordResult", "TaskScore", "TaskSpec", "TaskType"]
+
+
+Responses = Mapping[str, Any]
+
+
+class TaskType(ABC):
+    """One kind of practical task: its data shapes, validation and scoring.
+
+    Subclasses set the class attributes below and implement the ``_check_*`` hooks and
+    :meth:`_score`; the public methods here do the rest and are the API for importers, the exam UI
+    and grading. Instances are stateless; the registry holds one per type.
+    """
+
+    #: registry name, the ``task_type`` of task.yaml
+    name: ClassVar[str]
+    #: name shown to examiners and candidates (a lazy translation)
+    label: ClassVar[Any]
+    #: Jinja partial rendering one record and its answer widget to the candidate
+    #: (default ``tasks/<name>.html``)
+    candidate_template: ClassVar[str]
+    #: JS module (path under ``static/``) driving the candidate's answer widget
+    #: (default ``js/tasks/<name>.js``)
+    candidate_script: ClassVar[str]
+    #: Jinja partial showing a scored response to an examiner (and to candidates when allowed)
+    #: (default ``tasks/review/<name>.html``)
+    review_template: ClassVar[str]
+    #: Jinja partial with the author's form for this type's ``config``
+    #: (default ``tasks/author/<name>.html``)
+    author_template: ClassVar[str]
+    #: fields a record may have besides ``id``; :meth:`candidate_record` sends only these
+    record_fields: ClassVar[tuple[str, ...]]
+    #: key of the gold value in a gold line; ``None`` for types without gold
+    gold_field: ClassVar[str | None]
+    #: metrics a task may choose for its policy, the default first (empty: examiner-marked)
+    metrics: ClassVar[tuple[str, ...]]
+    #: whether :meth:`score` computes points (False: examiners mark with the rubric)
+    auto_scored: ClassVar[bool] = True
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        """Name a new type's templates and script after it, unless the class names them itself."""
+        super().__init_subclass__(**kwargs)
+        name = cls.__dict__.get("name")
+        if name is None:
+            return
+        defaults = {
+            "candidate_template": f"tasks/{name}.html",
+            "candidate_script": f"js/tasks/{name}.js",
+            "review_template": f"tasks/review/{name}.html",
+            "author_template": f"tasks/author/{name}.html",
+        }
+        for attribute, value in defaults.items():
+            if attribute not in cls.__dict__:
+                setattr(cls, attribute, value)
+
+    # -- hooks ------------------------------------------------------------------------------
+
+    @abstractmethod
+    def _check_config(self, config: Mapping[str, Any], problems: Problems) -> dict[str, Any]:
+        """Report config problems; return the config normalised, with defaults filled in."""
+
+    @abstractmethod
+    def _check_record(self, record: Mapping[str, Any], problems: Problems) -> None:
+        """Report problems with a record's own fields (``id`` and unknown fields are done)."""
+
+    @abstractmethod
+    def _check_value(self, value: Any, record, config, problems: Problems, where: str) -> Any:
+        """Check a gold value or a (non-null) response; return it normalised, or None if invalid.
+
+        :param where: the field name to report, ``"label"``, ``"spans"``… or ``"response"``.
+        """
+
+    @abstractmethod
+    def _score(self, task: PreparedTask, answers: list[list[Any]]) -> BatchScores:
+        """Score every candidate's normalised answers (one row per candidate, None: unanswered)."""
+
+    def _check_task(self, task: PreparedTask, problems: Problems) -> None:
+        """Report problems that need config, gold and metric together (none by default)."""
+        return None
+
+    def default_metric(self, config: Mapping[str, Any]) -> str | None:
+        """The metric used when task.yaml names none."""
+        return self.metrics[0] if self.metrics else None
+
+    # -- validation -------------------------------------------------------------------------
+
+    def validate_config(self, config: Mapping[str, Any] | None) -> dict[str, Any]:
+        """The config normalised with defaults filled in.
+
+        :raise TaskValidationError: listing every config problem.
+        """
+        problems = Problems("config")
+        checked = self._config(config, problems)
+        problems.raise_if_any()
+        return checked
+
+    def validate_records(self, records: Sequence[Mapping[str, Any]]) -> list[dict]:
+        """The records (the lines of records.jsonl), as plain dicts.
+
+        :raise TaskValidationError: listing every problem of every record.
+        """
+        problems = Problems("records")
+        checked, _ = self._records(records, problems)
+        problems.raise_if_any()
+        return checked
+
+    def validate_gold(self, gold: Sequence[Mapping[str, Any]], records, config) -> dict[str, Any]:
+        """The normalised gold value of each record, by record id.
+
+        :raise TaskValidationError: listing every problem of the gold lines (and of the records and
+            config they are checked against).
+        """
+        problems = Problems("config")
+        config = self._config(config, problems)
+        records, ids = self._records(records, problems.about(source="records"))
+        checked = self._gold(gold, records, ids, config, problems.about(source="gold"))
+        problems.raise_if_any()
+        return checked
+
+    def validate_response(self, record: Mapping[str, Any], value: Any, config) -> Any:
+        """A candidate's answer to one record, normalised; ``None`` (unanswered) is accepted.
+
+        :param record: the record answered (it is checked too, so a bad one cannot crash this).
+        :raise TaskValidationError: naming the record and the field, e.g. ``response[2]``.
+        """
+        problems = Problems("config")
+        config = self._config(config, problems)
+        self._records([record], problems.about(source="records"))
+        problems.raise_if_any()
+        if value is None:
+            return None
+        problems = Problems("response", record_id=str(record.get("id")))
+        checked = self._check_value(value, record, config, problems, "response")
+        problems.raise_if_any()
+        return checked
+
+    def validate_task(self, spec: TaskSpec) -> list[ValidationProblem]:
+        """Every problem of a whole task — config, records, gold, metric, policy, rubric — or []."""
+        problems = Problems("task")
+        self._prepare(spec, problems)
+        return list(problems.found)
+
+    def prepare(self, spec: TaskSpec) -> PreparedTask:
+        """Validate and normalise a task once, for scoring many responses.
+
+        :raise TaskValidationError: listing every problem of the task.
+        """
+        problems = Problems("task")
+        task = self._prepare(spec, problems)
+        problems.raise_if_any()
+        return task
+
+    def candidate_record(self, record: Mapping[str, Any]) -> dict[str, Any]:
+        """What may be sent to a candidate's browser about a record: its declared fields only."""
+        return {key: record[key] for key in ("id", *self.record_fields) if key in record}
+
+    # -- scoring ----------------------------------------------------------------------------
+
+    def score(self, task: TaskSpec | PreparedTask, responses: Responses) -> TaskScore:
+        """Score one candidate's responses (record id → answer; absent or None: unanswered).
+
+        :raise TaskValidationError: if the task or any response is invalid (all problems listed).
+        """
+        return self.score_many(task, {None: responses})[None]
+
+    def score_many(
+        self, task: TaskSpec | PreparedTask, responses_by_candidate: Mapping[Hashable, Responses]
+    ) -> dict[Hashable, TaskScore]:
+        """Score many candidates at once (vectorised); the same numbers as :meth:`score` for each.
+
+        :param responses_by_candidate: candidate key → that candidate's responses.
+        :return: candidate key → :class:`TaskScore`, in the same order.
+        :raise TaskValidationError: if the task or any response is invalid; problems name the
+            candidate (``str`` of its key), the record and the field.
+        """
+        task = task if isinstance(task, PreparedTask) else self.prepare(task)
+        problems = Problems("response")
+        answers = [
+            self._answers(task, responses, problems.about(candidate=None if key is None else str(key)))
+            for key, responses in responses_by_candidate.items()
+        ]
+        problems.raise_if_any()
+        if not self.auto_scored:
+            return {key: self._unmarked(task, row) for key, row in zip(responses_by_candidate, answers,
+                                                                     strict=True)}
+        scores = self._score(task, answers)
+        points = task.policy.points(quality(task.metric, scores.metrics[task.metric]))
+        return dict(zip(responses_by_candidate, self._task_scores(task, scores, points), strict=True))
+
+    # -- internals --------------------------------------------------------------------------
+
+    def _config(self, config, problems: Problems) -> dict[str, Any] | None:
+        """The normalised config, or None if it has problems."""
+        if config is None:
+            config = {}
+        if problems.mapping("config", config) is None:
+            return None
+        before = len(problems.found)
+        checked = self._check_config(config, problems)
+        return checked if len(problems.found) == before else None
+
+    def _records(self, records, problems: Problems) -> tuple[list[dict], set[str]]:
+        """The valid records, and the ids of all records (valid or not)."""
+        if problems.sequence("records", records, min_length=1) is None:
+            return [], set()
+        checked, seen = [], set()
+        for record, record_id, about in _identified(records, "record", problems):
+            if record_id in seen:
+                about.add("id", "is used by an earlier record")
+                continue
+            seen.add(record_id)
+            before = len(problems.found)
+            about.keys(record, ("id", *self.record_fields), kind=f"{self.name} records")
+            self._check_record(record, about)
+            if len(problems.found) == before:
+                checked.append(dict(record))
+        return checked, seen
+
+    def _gold(self, gold, records: list[dict], ids: set[str], config,
+              problems: Problems) -> dict[str, Any]:
+        """The normalised gold values of valid records (checked only when the config is valid)."""
+        if self.gold_field is None:
+            if gold:
+                problems.add("gold", f"{self.name} tasks have no gold: examiners mark them with the "
+                                     "task's rubric")
+            return {}
+        if problems.sequence("gold", gold) is None:
+            return {}
+        by_id = {record["id"]: record for record in records}
+        checked: dict[str, Any] = {}
+        lines: set[str] = set()
+        for line, record_id, about in _identified(gold, "gold line", problems):
+            about.keys(line, ("id", self.gold_field), ("id", self.gold_field),
+                       kind=f"{self.name} gold lines")
+            if record_id in lines:
+                about.add("id", "has a second gold line")
+                continue
+            lines.add(record_id)
+            if record_id not in ids:
+                about.add("id", "is not a record of this task")
+            elif record_id in by_id and self.gold_field in line and config is not None:
+                value = self._check_value(line[self.gold_field], by_id[record_id], config, about,
+                                          self.gold_field)
+                if value is not None:
+                    checked[record_id] = value
+        for record in records:
+            if record["id"] not in lines:
+                problems.about(record_id=record["id"]).add(self.gold_field, "has no gold line")
+        return checked
+
+    def _prepare(self, spec: TaskSpec, problems: Problems) -> PreparedTask | None:
+        if spec.task_type != self.name:
+            problems.add("task_type", f"is {spec.task_type!r}, but this is the {self.name!r} type")
+        config = self._config(spec.config, problems.about(source="config"))
+        records, ids = self._records(spec.records, problems.about(source="records"))
+        gold = self._gold(spec.gold, records, ids, config, problems.about(source="gold"))
+        metric = self._metric(spec.metric, config, problems)
+        policy = self._policy(spec.policy, problems)
+        self._check_rubric(spec.rubric, problems)
+        if problems:
+            return None
+        task = PreparedTask(
+            task_type=self,
+            config=MappingProxyType(config),
+            records=tuple(MappingProxyType(r) for r in records),
+            gold=tuple(gold[r["id"]] for r in records) if self.gold_field else (),
+            metric=metric,
+            policy=policy,
+            index=MappingProxyType({r["id"]: i for i, r in enumerate(records)}),
+        )
+        self._check_task(task, problems)
+        return task
+
+    def _metric(self, metric, config, problems: Problems) -> str | None:
+        if metric is None:
+            return self.default_metric(config or {})
+        if not self.metrics:
+            problems.add("metric", f"{self.name} tasks are marked by examiners and have no metric")
+        elif metric not in self.metrics:
+            problems.add("metric", f"{metric!r} is not a metric of {self.name} tasks "
+                                   f"(choose from {', '.join(self.metrics)})")
+        return metric
+
+    def _policy(self, policy, problems: Problems) -> Policy | None:
+        if not self.auto_scored:
+            if policy is not None:
+                problems.add("policy", f"{self.name} tasks are marked by examiners and have no "
+                                       "scoring policy")
+            return None
+        try:
+            return parse_policy(policy)
+        except PolicyError as error:
+            for where, message in error.problems:
+                problems.add(where, message)
+            return None
+
+    def _check_rubric(self, rubric, problems: Problems) -> None:
+        if rubric is None:
+            if not self.auto_scored:
+                problems.add("rubric", f"is required: {self.name} tasks are marked with it")
+            return
+        if problems.sequence("rubric", rubric, min_length=1) is None:
+            return
+        for i, item in enumerate(rubric):
+            where = f"rubric[{i}]"
+            if problems.mapping(where, item) is None:
+                continue
+            problems.keys(item, ("points", "checkpoint", "standard"), ("points", "checkpoint"),
+                          prefix=f"{where}.", kind="rubric checkpoints")
+            if "points" in item:
+                problems.number(f"{where}.points", item["points"], minimum=0)
+            if "checkpoint" in item:
+                problems.text(f"{where}.checkpoint", item["checkpoint"])
+            if "standard" in item:
+                problems.text(f"{where}.standard", item["standard"], empty=True)
+
+    def _answers(self, task: PreparedTask, responses, problems: Problems) -> list[Any]:
+        if not isinstance(responses, Mapping):
+            problems.add("responses", f"must map record ids to answers, not {describe(responses)}")
+            return []
+        for record_id in responses:
+            if record_id not in task.index:
+                problems.about(record_id=str(record_id)).add("response", "is for a record that "
+                                                                         "this task does not have")
+        row = []
+        for record in task.records:
+            value = responses.get(record["id"])
+            if value is not None:
+                value = self._check_value(value, record, task.config,
+                                          problems.about(record_id=record["id"]), "response")
+            row.append(value)
+        return row
+
+    def _task_scores(self, task: PreparedTask, scores: BatchScores, points) -> list[TaskScore]:
+        metrics = {name: values.tolist() for name, values in scores.metrics.items()}
+        answered = scores.answered.tolist()
+        correct = (scores.correct & scores.answered).tolist() if scores.correct is not None else None
+        detail = {name: values.tolist() for name, values in scores.detail.items()}
+        results = []
+        for c, candidate_points in enumerate(np.asarray(points).tolist()):
+            per_record = tuple(
+                RecordResult(record_id, answered[c][r], None if correct is None else correct[c][r],
+                             {name: values[c][r] for name, values in detail.items()})
+                for r, record_id in enumerate(task.index)
+            )
+            results.append(TaskScore(candidate_points, task.metric,
+                                     {name: values[c] for name, values in metrics.items()}, per_record))
+        return results
+
+    def _unmarked(self, task: PreparedTask, row: list[Any]) -> TaskScore:
+        per_record = tuple(RecordResult(record_id, value is not None, None, {})
+                           for record_id, value in zip(task.index, row, strict=True))
+        return TaskScore(None, None, {}, per_record, needs_marking=True)
+
+
+def _identified(items, what: str, problems: Problems):
+    """``(item, id, problems about it)`` for each item that is a mapping with a string ``id``.
+
+    An item without a usable id is reported under its position, e.g. record "#3".
+    """
+    for i, item in enumerate(items):
+        about = problems.about(record_id=f"#{i + 1}")
+        if about.mapping(what, item) is None:
+            continue
+        item_id = about.text("id", item.get("id"))
+        if item_id is not None:
+            yield item, item_id, problems.about(record_id=item_id)

@@ -1,0 +1,44 @@
+"""Classification: one label per record (a text or an image) from the task's label set."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+
+from certify.scoring.batch import LabelBatch
+from certify.tasks.base import BatchScores, TaskType
+from certify.tasks.fields import LabelsConfig, check_shown_fields, check_single_gold_value
+
+
+class ClassificationTask(LabelsConfig, TaskType):
+    """Records show ``text`` and/or ``image``; gold ``{"id", "label"}``; a response is a label.
+
+    Metrics: ``macro_f1`` (default; averaged over the labels gold or the candidate uses),
+    ``accuracy``, ``cohen_kappa`` (unweighted; an unanswered record is its own category).
+    """
+
+    name = "classification"
+    label = _l("Classification")
+    record_fields = ("text", "image")
+    gold_field = "label"
+    metrics = ("macro_f1", "accuracy", "cohen_kappa")
+
+    def _check_record(self, record, problems):
+        check_shown_fields(problems, record, ("text", "image"))
+
+    def _check_value(self, value, record, config, problems, where):
+        return problems.label(where, value, config["labels"])
+
+    def _check_task(self, task, problems):
+        check_single_gold_value(problems, task.metric, task.gold, {"cohen_kappa"})
+
+    def _score(self, task, answers):
+        scores = LabelBatch(task.gold, answers)
+        return BatchScores(
+            metrics={
+                "macro_f1": scores.macro_f1(),
+                "accuracy": scores.accuracy(),
+                "cohen_kappa": scores.cohen_kappa(),
+            },
+            answered=scores.answered,
+            correct=scores.correct,
+        )

@@ -1,0 +1,53 @@
+"""Multi-label classification: any number of labels per record, possibly none."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+
+from certify.scoring.batch import SetBatch
+from certify.tasks.base import BatchScores, TaskType
+from certify.tasks.fields import LabelsConfig, check_shown_fields
+
+
+class MultilabelTask(LabelsConfig, TaskType):
+    """Records show ``text`` and/or ``image``; gold ``{"id", "labels": [...]}``; a response is a
+    list of distinct labels (may be empty: "none applies").
+
+    Metric: ``jaccard_samples``, the mean per-record Jaccard similarity (1.0 for a record where gold
+    and response are both empty). Per record: ``jaccard``, ``matched``, ``missed``, ``extra``.
+    """
+
+    name = "multilabel"
+    label = _l("Multi-label classification")
+    record_fields = ("text", "image")
+    gold_field = "labels"
+    metrics = ("jaccard_samples",)
+
+    def _check_record(self, record, problems):
+        check_shown_fields(problems, record, ("text", "image"))
+
+    def _check_value(self, value, record, config, problems, where):
+        if problems.sequence(where, value) is None:
+            return None
+        before, chosen = len(problems.found), set()
+        for i, label in enumerate(value):
+            if problems.label(f"{where}[{i}]", label, config["labels"]) is None:
+                continue
+            if label in chosen:
+                problems.add(f"{where}[{i}]", f'label "{label}" is given twice')
+            chosen.add(label)
+        if len(problems.found) > before:
+            return None
+        return [label for label in config["labels"] if label in chosen]
+
+    def _score(self, task, answers):
+        scores = SetBatch(task.gold, answers)
+        missed = scores.n_gold - scores.hits
+        extra = scores.n_pred - scores.hits
+        return BatchScores(
+            metrics={"jaccard_samples": scores.jaccard_samples()},
+            answered=scores.answered,
+            correct=(missed == 0) & (extra == 0),
+            detail={"jaccard": scores.jaccard(), "matched": scores.hits, "missed": missed,
+                    "extra": extra},
+        )
