@@ -29,7 +29,7 @@ venv install: $(VENV)/.installed
 install-test: $(VENV)/.installed-test
 
 translations: $(VENV)/.installed
-	$(BIN)/pybabel compile --use-fuzzy -q -d certify/translations
+	$(BIN)/pybabel compile --use-fuzzy -d certify/translations
 
 # Extract every _() string from the code and templates and merge it into the catalogs.
 translations-update: $(VENV)/.installed
