@@ -882,19 +882,20 @@ def qr_modules(text: str) -> list[list[bool]]:
 def _draw_qr(canvas: Canvas, text: str, x: float, y: float, size: float) -> None:
     """Draw the QR code of *text* with a two-module white quiet zone in a *size* square.
 
-    Each horizontal run of dark modules is one rectangle of a single filled path.
+    Each horizontal run of dark modules is one rectangle of a single filled path, in module
+    units (the matrix ``cm`` scales them), which keeps the operators short and exact.
     """
     modules = np.array(qr_modules(text), dtype=bool)
     count = modules.shape[0]
     box = size / (count + 4)
     edges = np.zeros((count, 1), dtype=bool)
     changes = np.diff(np.concatenate([edges, modules, edges], axis=1).astype(np.int8), axis=1)
-    starts_r, starts_c = np.nonzero(changes == 1)
-    ends_c = np.nonzero(changes == -1)[1]
-    ops = [f"q 1 1 1 rg {x:.2f} {y:.2f} {size:.2f} {size:.2f} re f 0 0 0 rg"]
-    ops += [f"{x + (c + 2) * box:.2f} {y + size - (r + 3) * box:.2f} {(e - c) * box:.2f} "
-            f"{box:.2f} re" for r, c, e in zip(starts_r.tolist(), starts_c.tolist(),
-                                               ends_c.tolist(), strict=True)]
+    rows, starts = np.nonzero(changes == 1)
+    ends = np.nonzero(changes == -1)[1]
+    ops = [f"q 1 1 1 rg {x:.2f} {y:.2f} {size:.2f} {size:.2f} re f 0 0 0 rg "
+           f"{box:.4f} 0 0 {box:.4f} {x + 2 * box:.3f} {y + 2 * box:.3f} cm"]
+    ops += [f"{c} {count - 1 - r} {e - c} 1 re"
+            for r, c, e in zip(rows.tolist(), starts.tolist(), ends.tolist(), strict=True)]
     ops.append("f Q")
     canvas.addLiteral("\n".join(ops))
 
