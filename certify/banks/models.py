@@ -146,6 +146,12 @@ class ItemVersion(db.Model):
         sa.ForeignKey("user.id", ondelete="SET NULL"))
     #: Why this version was made (e.g. "gold label of r07 corrected").
     change_note: Mapped[str] = mapped_column(sa.Text, default="")
+    #: Everyone who wrote this version (its creator and anyone who edited it while a draft): none
+    #: of them may approve it (four-eyes rule, enforced in ``certify.banks.operations``).
+    contributor_ids: Mapped[list[int]] = mapped_column(JSONType, default=list)
+    #: Lower-cased plain text of the stem, options and task title for the bank's text search
+    #: (JSON columns cannot be searched alike on SQLite and PostgreSQL).
+    search_text: Mapped[str] = mapped_column(sa.Text, default="")
 
     item: Mapped[Item] = relationship(back_populates="versions", foreign_keys=[item_id])
     created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])
@@ -162,6 +168,9 @@ class ItemVersion(db.Model):
         sa.CheckConstraint("points > 0", name="points_positive"),
         sa.CheckConstraint("status IN ('draft', 'in_review', 'approved', 'superseded')",
                            name="status_known"),
+        # Four eyes, also in the database: nobody approves a version they created.
+        sa.CheckConstraint("approved_by_id IS NULL OR created_by_id IS NULL "
+                           "OR approved_by_id <> created_by_id", name="four_eyes"),
     )
 
     @property

@@ -1,0 +1,195 @@
+"""Practical tasks as bank items: building, validating and reading back their content and key.
+
+A practical item keeps what a candidate may see in ``content["task"]`` (task type, title, instructions,
+config, metric, policy, time limits, records) and the gold labels and rubric in ``key`` (contracts §1).
+Validation is the task registry's (:mod:`certify.tasks`): the same checks whether a task comes from a
+folder, Label Studio, COCO, CoNLL or the edit form, with problems naming the record and field.
+
+Media in records are stored as ``asset:<sha256>`` references. The task types check media fields as
+relative paths inside a task folder, so :func:`task_spec` presents each reference as the path
+``assets/<sha256>`` — grading should build its :class:`~certify.tasks.TaskSpec` with :func:`task_spec`
+too.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from decimal import Decimal
+from typing import Any
+
+from certify.banks.assets import ASSET_PREFIX, ref_sha
+from certify.banks.spec import (
+    MAX_POINTS,
+    REF,
+    STATUSES,
+    ItemData,
+    Problem,
+    normal_decimal,
+    parse_units,
+)
+
+MEDIA_FIELDS = ("image", "audio", "attachment")
+#: task.yaml keys (docs/formats.md §3).
+TASK_KEYS = ("ref", "type", "task_type", "title", "units", "difficulty", "points",
+             "time_limit_minutes", "overtime", "instructions", "config", "metric", "policy",
+             "rubric", "status", "author", "language", "explanation", "change_note")
+DEFAULT_OVERTIME = {"allowed": False, "per_minute": 1, "stop_after_minutes": 5}
+
+
+def _tasks():
+    import certify.tasks as tasks
+
+    return tasks
+
+
+def build_item(*, ref: str, task_type: str, title: str, units: list[str], records: list[dict],
+               gold: Mapping[str, Any] | list[dict] | None = None, config: Any = None,
+               instructions: str = "", difficulty: int = 3, points: Any = 100,
+               time_limit_minutes: int = 20, overtime: Mapping[str, Any] | None = None,
+               metric: str | None = None, policy: Any = None, rubric: list | None = None,
+               explanation: str = "", language: str = "en", status: str | None = None,
+               author: str | None = None, change_note: str = "", source: str | None = None,
+               media: dict | None = None) -> ItemData:
+    """Assemble a practical :class:`ItemData` (content and key in the contract's shapes)."""
+    if isinstance(gold, list):
+        gold = {str(line.get("id")): line for line in gold if isinstance(line, Mapping)}
+    task = {
+        "task_type": task_type, "title": title, "instructions": instructions,
+        "config": config if config is not None else {}, "metric": metric, "policy": policy,
+        "time_limit_minutes": time_limit_minutes,
+        "overtime": dict(overtime) if overtime is not None else dict(DEFAULT_OVERTIME),
+        "records": records,
+    }
+    key: dict[str, Any] = {"gold": dict(gold or {})}
+    if rubric is not None:
+        key["rubric"] = rubric
+    try:
+        points = normal_decimal(points)
+    except Exception:  # reported by validate_practical
+        points = Decimal(-1)
+    return ItemData(ref=ref, type="practical", units=units, difficulty=difficulty, points=points,
+                    stem="", content={"task": task}, key=key, explanation=explanation,
+                    language=language, status=status, author=author, change_note=change_note,
+                    source=source, media=dict(media or {}))
+
+
+def _as_path(value: Any) -> Any:
+    sha = ref_sha(value)
+    return f"assets/{sha}" if sha else value
+
+
+def task_spec(content: Mapping[str, Any], key: Mapping[str, Any]):
+    """The :class:`certify.tasks.TaskSpec` of a practical version's ``content`` and ``key``.
+
+    Asset references appear as ``assets/<sha256>`` paths, which the task types accept.
+    """
+    task = content["task"]
+    records = [{k: _as_path(v) if k in MEDIA_FIELDS else v for k, v in r.items()}
+               if isinstance(r, Mapping) else r for r in task.get("records") or []]
+    gold = key.get("gold") or {}
+    return _tasks().TaskSpec(
+        task_type=task.get("task_type"), config=task.get("config"), records=records,
+        gold=list(gold.values()) if isinstance(gold, Mapping) else gold,
+        metric=task.get("metric"), policy=task.get("policy"), rubric=key.get("rubric"))
+
+
+def _problem(p, source: str | None, ref: str | None) -> Problem:
+    files = {"records": "records.jsonl", "gold": "gold.jsonl"}
+    return Problem(p.message, column=files.get(p.source, "task.yaml" if p.source != "response"
+                                                else None),
+                   ref=ref, record=p.record_id, field=p.field, source=source)
+
+
+def validate_practical(data: ItemData) -> list[Problem]:
+    """Every problem of a practical item: its metadata, and the task registry's checks."""
+    found: list[Problem] = []
+
+    def add(column: str, message: str) -> None:
+        found.append(Problem(message, column=column, ref=data.ref, source=data.source))
+
+    if not REF.match(data.ref or ""):
+        add("ref", f'"{data.ref}" must be 3–64 letters, digits, ".", "_" or "-"')
+    if not data.units:
+        add("units", "are required: at least one unit such as L4:2.1")
+    else:
+        _, bad = parse_units("; ".join(data.units))
+        for message in bad:
+            add("units", message)
+    if not isinstance(data.difficulty, int) or isinstance(data.difficulty, bool) \
+            or not 1 <= data.difficulty <= 5:
+        add("difficulty", f"must be a whole number from 1 to 5, not {data.difficulty!r}")
+    if not (Decimal(0) < data.points <= MAX_POINTS):
+        add("points", f"must be a positive number up to {MAX_POINTS}")
+    if data.status is not None and data.status not in STATUSES:
+        add("status", f"must be one of {', '.join(STATUSES)}, not {data.status!r}")
+    task = (data.content or {}).get("task")
+    if not isinstance(task, Mapping):
+        add("task", "is missing")
+        return found
+    if not isinstance(task.get("title"), str) or not task["title"].strip():
+        add("title", "is required")
+    elif len(task["title"]) > 200:
+        add("title", "may be at most 200 characters long")
+    if not isinstance(task.get("instructions"), str):
+        add("instructions", "must be text (Markdown)")
+    limit = task.get("time_limit_minutes")
+    if not isinstance(limit, int) or isinstance(limit, bool) or not 1 <= limit <= 600:
+        add("time_limit_minutes", f"must be a whole number of minutes from 1 to 600, not {limit!r}")
+    _check_overtime(task.get("overtime"), add)
+    tasks = _tasks()
+    spec = task_spec(data.content, data.key)
+    for problem in tasks.validate_task(spec):
+        found.append(_problem(problem, data.source, data.ref))
+    if task.get("task_type") in tasks.task_types():
+        task_type = tasks.get_task_type(task["task_type"])
+        if not task_type.auto_scored and data.key.get("gold"):
+            add("gold.jsonl", f"{task['task_type']} tasks have no gold labels")
+    for record in task.get("records") or []:
+        if not isinstance(record, Mapping):
+            continue
+        for name in MEDIA_FIELDS:
+            value = record.get(name)
+            if isinstance(value, str) and value.startswith(ASSET_PREFIX) and not ref_sha(value):
+                found.append(Problem(f'"{value}" is not a valid asset reference',
+                                     column="records.jsonl", ref=data.ref,
+                                     record=str(record.get("id")), field=name, source=data.source))
+    return found
+
+
+def _check_overtime(overtime: Any, add) -> None:  # type: ignore[no-untyped-def]
+    if overtime is None:
+        return
+    if not isinstance(overtime, Mapping):
+        add("overtime", "must be a mapping such as {allowed: true, per_minute: 1, "
+                        "stop_after_minutes: 5}")
+        return
+    unknown = set(overtime) - {"allowed", "per_minute", "stop_after_minutes"}
+    if unknown:
+        add("overtime", f"has unknown keys: {', '.join(sorted(map(str, unknown)))}")
+    if not isinstance(overtime.get("allowed", False), bool):
+        add("overtime", "allowed must be true or false")
+    per_minute = overtime.get("per_minute", 1)
+    if not isinstance(per_minute, int | float) or isinstance(per_minute, bool) or per_minute < 0:
+        add("overtime", "per_minute must be a number of points ≥ 0")
+    stop = overtime.get("stop_after_minutes", 5)
+    if not isinstance(stop, int) or isinstance(stop, bool) or stop < 0:
+        add("overtime", "stop_after_minutes must be a whole number ≥ 0")
+
+
+def gold_lines(key: Mapping[str, Any]) -> list[dict]:
+    """The gold of a practical key as gold.jsonl lines, in the stored order."""
+    gold = key.get("gold") or {}
+    return list(gold.values()) if isinstance(gold, Mapping) else list(gold)
+
+
+def media_refs(content: Mapping[str, Any]) -> set[str]:
+    """The SHA-256 of every asset a practical task's records use."""
+    task = (content or {}).get("task") or {}
+    out = set()
+    for record in task.get("records") or []:
+        if isinstance(record, Mapping):
+            for name in MEDIA_FIELDS:
+                sha = ref_sha(record.get(name))
+                if sha:
+                    out.add(sha)
+    return out
