@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Hashable, Mapping, Sequence
+from itertools import repeat
 from types import MappingProxyType
 from typing import Any, ClassVar
 
@@ -344,11 +345,12 @@ class TaskType(ABC):
                 problems.about(record_id=str(record_id)).add("response", "is for a record that "
                                                                          "this task does not have")
         row = []
+        about = problems.about()  # one collector, pointed at each record in turn
         for record in task.records:
             value = responses.get(record["id"])
             if value is not None:
-                value = self._check_value(value, record, task.config,
-                                          problems.about(record_id=record["id"]), "response")
+                about.record_id = record["id"]
+                value = self._check_value(value, record, task.config, about, "response")
             row.append(value)
         return row
 
@@ -356,20 +358,24 @@ class TaskType(ABC):
         metrics = {name: values.tolist() for name, values in scores.metrics.items()}
         answered = scores.answered.tolist()
         correct = (scores.correct & scores.answered).tolist() if scores.correct is not None else None
-        detail = {name: values.tolist() for name, values in scores.detail.items()}
+        names = list(scores.detail)
+        detail = [scores.detail[name].tolist() for name in names]
+        ids, nothing = list(task.index), MappingProxyType({})
         results = []
         for c, candidate_points in enumerate(np.asarray(points).tolist()):
-            per_record = tuple(
-                RecordResult(record_id, answered[c][r], None if correct is None else correct[c][r],
-                             {name: values[c][r] for name, values in detail.items()})
-                for r, record_id in enumerate(task.index)
+            details = (
+                [dict(zip(names, values, strict=True))
+                 for values in zip(*(d[c] for d in detail), strict=True)]
+                if names else repeat(nothing)
             )
+            per_record = tuple(map(RecordResult, ids, answered[c],
+                                   repeat(None) if correct is None else correct[c], details))
             results.append(TaskScore(candidate_points, task.metric,
                                      {name: values[c] for name, values in metrics.items()}, per_record))
         return results
 
     def _unmarked(self, task: PreparedTask, row: list[Any]) -> TaskScore:
-        per_record = tuple(RecordResult(record_id, value is not None, None, {})
+        per_record = tuple(RecordResult(record_id, value is not None, None, MappingProxyType({}))
                            for record_id, value in zip(task.index, row, strict=True))
         return TaskScore(None, None, {}, per_record, needs_marking=True)
 

@@ -9,7 +9,7 @@ from flask_babel import lazy_gettext as _l
 from certify.scoring.batch import BoxBatch
 from certify.tasks.base import BatchScores, TaskType
 from certify.tasks.fields import check_labels, check_shown_fields
-from certify.tasks.problems import describe
+from certify.tasks.problems import NUMBERS, PLAIN_NUMBERS, PLAIN_SEQUENCES, SEQUENCES, describe
 
 #: how far (in pixels) a box may reach past the image edge, for floating-point rounding in browsers
 EDGE_TOLERANCE = 1e-6
@@ -54,16 +54,28 @@ class BboxTask(TaskType):
     def _check_value(self, value, record, config, problems, where):
         if problems.sequence(where, value, max_length=self.max_boxes) is None:
             return None
-        before = len(problems.found)
-        boxes = [self._check_box(box, record, config, problems, f"{where}[{i}]")
-                 for i, box in enumerate(value)]
+        before, boxes = len(problems.found), []
+        right, bottom = record["width"] + EDGE_TOLERANCE, record["height"] + EDGE_TOLERANCE
+        labels = config["labels"]
+        for i, box in enumerate(value):
+            # Fast path for the usual valid box of plain JSON numbers (grading checks every box of
+            # every candidate); anything else is checked by _check_box, which explains problems.
+            if type(box) in PLAIN_SEQUENCES and len(box) == 5:
+                x, y, w, h, label = box
+                if (type(x) in PLAIN_NUMBERS and type(y) in PLAIN_NUMBERS
+                        and type(w) in PLAIN_NUMBERS and type(h) in PLAIN_NUMBERS
+                        and x >= 0 and y >= 0 and w > 0 and h > 0 and x + w <= right
+                        and y + h <= bottom and label in labels and math.isfinite(x + y + w + h)):
+                    boxes.append([float(x), float(y), float(w), float(h), label])
+                    continue
+            boxes.append(self._check_box(box, record, config, problems, f"{where}[{i}]"))
         return None if len(problems.found) > before else boxes
 
     def _check_box(self, box, record, config, problems, where):
-        if not isinstance(box, list | tuple) or len(box) != 5:
+        if not isinstance(box, SEQUENCES) or len(box) != 5:
             return problems.add(where, f'must be [x, y, w, h, "label"], not {describe(box)}')
         for name, number in zip(("x", "y", "width", "height"), box, strict=False):
-            if not isinstance(number, int | float) or isinstance(number, bool):
+            if not isinstance(number, NUMBERS) or isinstance(number, bool):
                 return problems.add(where, f"box {name} must be a number, not {describe(number)}")
             if not math.isfinite(number):
                 return problems.add(where, f"box {name} must be a finite number, not {number}")

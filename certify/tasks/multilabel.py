@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+from functools import cache
+
 from flask_babel import lazy_gettext as _l
 
 from certify.scoring.batch import SetBatch
 from certify.tasks.base import BatchScores, TaskType
 from certify.tasks.fields import LabelsConfig, check_shown_fields
+from certify.tasks.problems import PLAIN_SEQUENCES
+
+
+@cache
+def _label_set(labels: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(labels)
 
 
 class MultilabelTask(LabelsConfig, TaskType):
@@ -27,6 +35,14 @@ class MultilabelTask(LabelsConfig, TaskType):
         check_shown_fields(problems, record, ("text", "image"))
 
     def _check_value(self, value, record, config, problems, where):
+        labels = config["labels"]
+        if type(value) in PLAIN_SEQUENCES:  # fast path for the usual valid answer
+            try:
+                chosen = frozenset(value)
+            except TypeError:  # an unhashable item; explained below
+                chosen = None
+            if chosen is not None and len(chosen) == len(value) and chosen <= _label_set(labels):
+                return [label for label in labels if label in chosen]
         if problems.sequence(where, value) is None:
             return None
         before, chosen = len(problems.found), set()

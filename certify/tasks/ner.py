@@ -9,7 +9,7 @@ from flask_babel import lazy_gettext as _l
 from certify.scoring.batch import SpanBatch
 from certify.tasks.base import BatchScores, TaskType
 from certify.tasks.fields import LabelsConfig, check_shown_fields
-from certify.tasks.problems import describe
+from certify.tasks.problems import PLAIN_SEQUENCES, SEQUENCES, describe
 
 
 class NerTask(LabelsConfig, TaskType):
@@ -39,8 +39,16 @@ class NerTask(LabelsConfig, TaskType):
         if problems.sequence(where, value, max_length=self.max_spans) is None:
             return None
         before, spans = len(problems.found), []
+        text_length, labels = len(record["text"]), config["labels"]
         for i, span in enumerate(value):
-            checked = self._check_span(span, len(record["text"]), config, problems, f"{where}[{i}]")
+            # fast path for the usual valid span; _check_span explains anything else
+            if type(span) in PLAIN_SEQUENCES and len(span) == 3:
+                start, end, label = span
+                if (type(start) is int and type(end) is int and 0 <= start < end <= text_length
+                        and label in labels):
+                    spans.append(([start, end, label], i))
+                    continue
+            checked = self._check_span(span, text_length, config, problems, f"{where}[{i}]")
             if checked is not None:
                 spans.append((checked, i))
         spans.sort()
@@ -51,7 +59,7 @@ class NerTask(LabelsConfig, TaskType):
         return None if len(problems.found) > before else [span for span, _ in spans]
 
     def _check_span(self, span, text_length, config, problems, where):
-        if not isinstance(span, list | tuple) or len(span) != 3:
+        if not isinstance(span, SEQUENCES) or len(span) != 3:
             return problems.add(where, f'must be [start, end, "LABEL"], not {describe(span)}')
         start, end, label = span
         for name, offset in (("start", start), ("end", end)):

@@ -16,6 +16,10 @@ from pathlib import PurePosixPath
 from typing import Any
 
 __all__ = [
+    "NUMBERS",
+    "PLAIN_NUMBERS",
+    "PLAIN_SEQUENCES",
+    "SEQUENCES",
     "Problems",
     "TaskValidationError",
     "ValidationProblem",
@@ -24,6 +28,13 @@ __all__ = [
 
 #: where a problem was found
 SOURCES = ("config", "records", "gold", "response", "task")
+#: JSON numbers and lists as Python reads them (for isinstance; bool is excluded separately)
+NUMBERS = (int, float)
+SEQUENCES = (list, tuple)
+#: the exact types of plain JSON numbers and lists, for fast paths that accept the usual valid
+#: answer before the checks that explain problems (bool, a subclass of int, is not among them)
+PLAIN_NUMBERS = frozenset({int, float})
+PLAIN_SEQUENCES = frozenset({list, tuple})
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,7 +141,7 @@ class Problems:
     def number(self, field: str, value: Any, minimum: float | None = None,
                maximum: float | None = None):
         """A finite number (not a boolean) within the bounds given, as a float."""
-        if not isinstance(value, int | float) or isinstance(value, bool):
+        if not isinstance(value, NUMBERS) or isinstance(value, bool):
             return self.add(field, f"must be a number, not {describe(value)}")
         if not math.isfinite(value):
             return self.add(field, f"must be a finite number, not {value}")
@@ -146,7 +157,7 @@ class Problems:
 
     def sequence(self, field: str, value: Any, *, min_length: int = 0, max_length: int | None = None):
         """A JSON list (a Python list or tuple) with a length within the bounds given."""
-        if not isinstance(value, list | tuple):
+        if not isinstance(value, SEQUENCES):
             return self.add(field, f"must be a list, not {describe(value)}")
         if len(value) < min_length:
             return self.add(field, f"must have at least {min_length} item{'s' * (min_length != 1)}, "
