@@ -11,8 +11,8 @@ examining body configures once.  Both are frozen dataclasses of plain values, so
 (the issuing code, a CLI, a test) builds them from whatever it has.
 
 Fonts
-    Latin text is set in reportlab's standard Times, Helvetica and Courier (not embedded,
-    present in every PDF viewer).  Everything else, the holder's name in particular, goes
+    Latin text is set in the standard Times, Helvetica and Courier (not embedded, present
+    in every PDF viewer).  Everything else, the holder's name in particular, goes
     through :func:`split_runs`, which picks per word (else per character) the first font of a
     chain that has the glyphs: the standard font, then the embedded WenQuanYi Micro Hei subset
     shipped in ``certify/static/fonts`` (Latin, Greek, Cyrillic, kana, Hangul, CJK; reportlab
@@ -24,20 +24,25 @@ Fonts
     page and in the Open Badges credential.
 
 Speed (``bench/bench_certificates.py`` measures it)
-    What is the same on every certificate is prepared once per process: fonts are registered
-    once; the guilloché frame, the watermark rosette and the rules are computed and
-    zlib-compressed once into a form XObject that every document embeds as it is
-    (:class:`_PreparedForm`); images are decoded and compressed once (:class:`_PreparedImage`).
-    What is the same for one examining body (titles, labels, names, signatory) is a second
-    form whose text is drawn once per process and replayed in later documents
-    (:func:`_branding_form`).  The page itself carries only the holder's data and the QR code,
-    whose Reed-Solomon codewords and mask choice are computed faster than reportlab does,
-    with the same results (:func:`qr_modules`).  What remains is reportlab's per-document
-    work, chiefly subsetting and writing the embedded TrueType font.
+    What is the same on every certificate is prepared once per process and written into each
+    document as finished bytes: the guilloché frame, the watermark rosette and the rules (a
+    compressed form XObject, :class:`_PreparedForm`); the logo, seal and signature images
+    and their masks (:class:`_PreparedImage`); the standard fonts' dictionaries
+    (:class:`_StandardFont`).  What is the same for one examining body (titles, labels, names,
+    signatory) is a second form whose text is drawn once per process and replayed in later
+    documents (:func:`_branding_form`); its Chinese glyphs come from a font of their own
+    (:data:`CJK_STATIC`), whose subset is therefore the same in every document and is built,
+    checksummed and compressed once (:class:`_EmbeddedFont`).  Per document there remain the
+    holder's data, the QR code (Reed-Solomon codewords and mask choice computed faster than
+    reportlab does, with the same results: :func:`qr_modules`), a small font subset with the
+    glyphs of the name, level and dates, and reportlab writing the objects.  reportlab's
+    optional C accelerator (``rl-accel``, reportlab's ``accel`` extra) roughly halves what is
+    left; everything works without it.
 
     These shortcuts use a few reportlab internals (``canvas._doc``, ``canvas._code``,
-    ``TTFont.splitString``); the tests compare their output with reportlab's own, byte for
-    byte where it applies, so that an upgrade that changes them fails loudly.
+    ``TTFont.splitString`` and its per-document state, the document's ``BasicFonts``
+    dictionary); the tests compare their output with reportlab's own, byte for byte where
+    it applies, so that an upgrade that changes them fails loudly.
 
 Global effect
     Importing this module sets ``reportlab.rl_config.useA85 = 0``: streams are written binary
@@ -49,11 +54,13 @@ from __future__ import annotations
 
 import copy
 import functools
+import hashlib
 import io
 import itertools
 import math
 import re
 import unicodedata
+import weakref
 import zlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -68,7 +75,7 @@ from reportlab.graphics.barcode.qrencoder import QRUtil
 from reportlab.lib.colors import Color, HexColor
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.utils import ImageReader
-from reportlab.pdfbase import pdfdoc, pdfmetrics
+from reportlab.pdfbase import pdfdoc, pdfmetrics, ttfonts
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
@@ -95,15 +102,20 @@ SAMPLE_SIGNATURE = STATIC / "img" / "certificate-signature-sample.png"
 
 #: reportlab font names.
 CJK = "CertifyCJK"
+#: The same face for the text every certificate of a branding shows (titles, labels, names of
+#: the body and signatory): its subset is the same in every document, so it is built once.
+CJK_STATIC = "CertifyCJKStatic"
 CID = "STSong-Light"
-SERIF = "Times-Roman"
-SERIF_BOLD = "Times-Bold"
-SERIF_ITALIC = "Times-Italic"
-SANS = "Helvetica"
-MONO = "Courier-Bold"
-_STANDARD_FONTS = frozenset({SERIF, SERIF_BOLD, SERIF_ITALIC, SANS, "Helvetica-Bold", "Courier",
-                             MONO})
-_WIDE_FONTS = frozenset({CJK, CID})
+#: The standard (not embedded) fonts, registered under names of their own (:class:`_StandardFont`).
+SERIF = "CertifyTimes-Roman"
+SERIF_BOLD = "CertifyTimes-Bold"
+SERIF_ITALIC = "CertifyTimes-Italic"
+SANS = "CertifyHelvetica"
+MONO = "CertifyCourier-Bold"
+_STANDARD_FACES = {SERIF: "Times-Roman", SERIF_BOLD: "Times-Bold", SERIF_ITALIC: "Times-Italic",
+                   SANS: "Helvetica", MONO: "Courier-Bold"}
+_STANDARD_FONTS = frozenset(_STANDARD_FACES)
+_WIDE_FONTS = frozenset({CJK, CJK_STATIC, CID})
 
 PAGE_WIDTH, PAGE_HEIGHT = landscape(A4)
 CENTRE_X = PAGE_WIDTH / 2
@@ -187,10 +199,154 @@ SAMPLE_BRANDING = Branding(
 
 # --------------------------------------------------------------------------- fonts and runs
 
+class _Literal(pdfdoc.PDFObject):
+    """A PDF object serialised once and written into any number of documents as it is.
+
+    Only for objects that refer to no other object (a font file stream, an image mask), so
+    that their bytes do not depend on the document's object numbering.  Documents are never
+    encrypted here; an encrypted document would need the streams encrypted per object.
+    Always an indirect object (reportlab writes a reference wherever it is used).
+    """
+
+    __RefOnly__ = 1
+
+    def __init__(self, data: bytes):
+        self.data = data
+
+    def format(self, document):
+        """Return the stored serialisation (called by reportlab when the document is saved)."""
+        return self.data
+
+
+class _StandardFont(pdfmetrics.Font):
+    """One of the 14 standard PDF fonts, WinAnsi-encoded, whose font dictionary is serialised
+    once per internal name (``/F1`` …) rather than rebuilt, encoding differences and all, in
+    every document.  Registered under a name of its own, so reportlab's shared font objects of
+    the same face stay untouched."""
+
+    def __init__(self, name: str, face: str):
+        super().__init__(name, face, "WinAnsiEncoding")
+        self._serialised: dict[str, bytes] = {}
+
+    def addObjects(self, doc) -> None:
+        """Add the font dictionary to *doc* (as reportlab's ``Font.addObjects`` does)."""
+        internal = f"F{len(doc.fontMapping) + 1}"
+        data = self._serialised.get(internal)
+        if data is None:
+            font = pdfdoc.PDFType1Font()
+            font.Name = internal
+            font.BaseFont = self.face.name
+            font.Encoding = self.encoding.makePDFObject()
+            data = self._serialised[internal] = font.format(doc)
+        literal = _Literal(data)
+        doc.Reference(literal, internal)
+        doc.idToObject["BasicFonts"].dict[internal] = literal
+        doc.fontMapping[self.fontName] = "/" + internal
+
+
+@dataclass(frozen=True, slots=True)
+class _SubsetObjects:
+    """The document-independent parts of one embedded font subset, serialised."""
+
+    tag: str
+    widths: bytes
+    to_unicode: bytes
+    font_file: bytes
+
+
+class _EmbeddedFont(TTFont):
+    """reportlab's subsetting TrueType font, with three changes for certificates.
+
+    - No "ASCII-readable" subset: reportlab otherwise puts all 96 ASCII glyphs into every
+      subset, which is most of a certificate's font data when Latin text is set in the
+      standard fonts anyway.
+    - Each subset is tagged from a hash of its glyphs (``ABCDEF+Name``, as PDF asks: different
+      subsets have different names), rather than ``AAAAAA`` for the first subset of any font,
+      so two fonts made from one face never share a name in one document.
+    - With ``cache_subsets``, the serialised font file, widths and ToUnicode map of a subset
+      are kept by its characters and reused by every later document with the same subset:
+      the static text of a branding gives the same subset every time, and building it
+      (reportlab's pure-Python subsetter, checksums, compression) costs more than the rest
+      of the page.  The font tables are read once (reportlab copies the 3.6 MB ``glyf``
+      table on every subset otherwise).
+    """
+
+    def __init__(self, name: str, face_of: TTFont | None = None, *, cache_subsets: bool):
+        if face_of is None:
+            super().__init__(name, str(CJK_FONT_PATH), asciiReadable=0)
+            self.face.get_table = functools.cache(self.face.get_table)
+            self.postscript_name = self.face.name.decode("latin-1")
+        else:  # share the parsed font: one copy in memory
+            self.__dict__.update(face_of.__dict__)
+            self.fontName = name
+            self.state = weakref.WeakKeyDictionary()
+            # reportlab registers one font per face name and aliases later ones to it.
+            self.face = copy.copy(face_of.face)
+            self.face.name = f"{self.postscript_name}-{name}".encode("latin-1")
+        self.cache_subsets = cache_subsets
+        self._subsets: dict[tuple[int, ...], _SubsetObjects] = {}
+
+    def _prepare(self, subset: list[int], doc) -> _SubsetObjects:
+        """Serialise the parts of *subset* that do not depend on the document."""
+        key = tuple(subset)
+        prepared = self._subsets.get(key)
+        if prepared is not None:
+            return prepared
+        digest = hashlib.sha256(repr((self.fontName, key)).encode()).digest()
+        tag = "".join(chr(65 + byte % 26) for byte in digest[:6])
+        base = f"{tag}+{self.postscript_name}"
+        filters = [pdfdoc.PDFZCompress] if doc.compression else None
+        cmap = pdfdoc.PDFStream(content=ttfonts.makeToUnicodeCMap(base, subset), filters=filters)
+        font_file = pdfdoc.PDFStream(content=self.face.makeSubset(subset), filters=filters)
+        font_file.dictionary["Length1"] = len(font_file.content)
+        widths = pdfdoc.PDFArray([self.face.getCharWidth(code) for code in subset])
+        prepared = _SubsetObjects(tag, widths.format(doc), cmap.format(doc),
+                                  font_file.format(doc))
+        if self.cache_subsets:
+            if len(self._subsets) >= 64:
+                self._subsets.clear()
+            self._subsets[key] = prepared
+        return prepared
+
+    def addObjects(self, doc) -> None:
+        """Add this font's subsets used in *doc* (called by reportlab when it is saved)."""
+        state = self._assignState(doc)
+        state.frozen = 1
+        face = self.face
+        for n, subset in enumerate(state.subsets):
+            internal_name = self.getSubsetInternalName(n, doc)[1:]
+            prepared = self._prepare(subset, doc)
+            base = f"{prepared.tag}+{self.postscript_name}"
+            descriptor = pdfdoc.PDFDictionary({
+                "Type": "/FontDescriptor", "Ascent": face.ascent, "CapHeight": face.capHeight,
+                "Descent": face.descent,
+                "Flags": (face.flags & ~ttfonts.FF_NONSYMBOLIC) | ttfonts.FF_SYMBOLIC,
+                "FontBBox": pdfdoc.PDFArray(face.bbox), "FontName": pdfdoc.PDFName(base),
+                "ItalicAngle": face.italicAngle, "StemV": face.stemV,
+                "FontFile2": doc.Reference(_Literal(prepared.font_file), f"fontFile:{base}"),
+                "MissingWidth": face.defaultWidth,
+            })
+            font = pdfdoc.PDFTrueTypeFont()
+            font.Name = internal_name
+            font.BaseFont = base
+            font.FirstChar = 0
+            font.LastChar = len(subset) - 1
+            font.Widths = _InlineLiteral(prepared.widths)
+            font.ToUnicode = doc.Reference(_Literal(prepared.to_unicode), f"toUnicodeCMap:{base}")
+            font.FontDescriptor = doc.Reference(descriptor, f"fontDescriptor:{base}")
+            doc.Reference(font, internal_name)
+            doc.idToObject["BasicFonts"].dict[internal_name] = font
+        del self.state[doc]
+
+
 @functools.cache
 def register_fonts() -> None:
-    """Register the embedded CJK font and the CID fallback with reportlab (once per process)."""
-    pdfmetrics.registerFont(TTFont(CJK, str(CJK_FONT_PATH)))
+    """Register the embedded CJK fonts and the CID fallback with reportlab (once per process)."""
+    for name, face in _STANDARD_FACES.items():
+        pdfmetrics.registerFont(_StandardFont(name, face))
+    dynamic = _EmbeddedFont(CJK, cache_subsets=False)
+    pdfmetrics.registerFont(dynamic)
+    pdfmetrics.registerFont(_EmbeddedFont(CJK_STATIC, dynamic, cache_subsets=True))
     pdfmetrics.registerFont(UnicodeCIDFont(CID))
 
 
@@ -317,18 +473,22 @@ def draw_runs(canvas: Canvas, runs: Sequence[tuple[str, str]], x: float, y: floa
 
 def draw_text(canvas: Canvas, text: str, x: float, y: float, size: float, *,
               latin: str = SERIF, align: str = "left", embolden: float = 0.0,
-              char_space: float = 0.0, log: list[tuple[str, str]] | None = None) -> float:
+              char_space: float = 0.0, log: list[tuple[str, str]] | None = None,
+              cjk: str = CJK) -> float:
     """Draw text in any script, with *latin* for what that font has; return the width.
 
-    The keyword arguments are those of :func:`draw_runs`.
+    :param cjk: the embedded font for what *latin* lacks (:data:`CJK_STATIC` for the text
+        that is the same on every certificate of a branding).
+    The other keyword arguments are those of :func:`draw_runs`.
     """
-    return draw_runs(canvas, split_runs(text, (latin, CJK, CID)), x, y, size, align=align,
+    return draw_runs(canvas, split_runs(text, (latin, cjk, CID)), x, y, size, align=align,
                      embolden=embolden, char_space=char_space, log=log)
 
 
-def fit_size(text: str, latin: str, size: float, max_width: float, minimum: float) -> float:
+def fit_size(text: str, latin: str, size: float, max_width: float, minimum: float,
+             cjk: str = CJK) -> float:
     """Return *size* reduced just enough (not below *minimum*) for *text* to fit *max_width*."""
-    width = runs_width(split_runs(text, (latin, CJK, CID)), size)
+    width = runs_width(split_runs(text, (latin, cjk, CID)), size)
     return size if width <= max_width else max(minimum, size * max_width / width)
 
 
@@ -359,19 +519,43 @@ class _PreparedForm(pdfdoc.PDFObject):
 
 @dataclass(frozen=True, slots=True)
 class _PreparedImage:
-    """An image decoded and compressed once, to be placed into any number of documents.
+    """An image decoded, compressed and serialised once, to be placed into any documents.
 
     reportlab's ``drawImage`` decodes, hashes and zlib-compresses an image again for every
     document, which for a logo, a seal and a signature costs more than the rest of the page.
-    This keeps the finished image XObject (and its alpha soft mask) and registers a copy of it
-    in each document, as ``drawImage`` would.
+    This keeps the image XObject and its alpha soft mask as finished PDF objects; the image
+    refers to its mask, so its bytes are kept in two parts with the reference spliced between
+    them in each document (:class:`_LiteralWithReference`).
     """
 
     name: str
-    xobject: pdfdoc.PDFImageXObject
-    smask: pdfdoc.PDFImageXObject | None
+    #: The image object; with a mask, the parts before and after the mask's reference.
+    parts: tuple[bytes, ...]
+    mask: bytes | None
     width: int
     height: int
+
+
+class _InlineLiteral(pdfdoc.PDFObject):
+    """A serialised value written in place, e.g. a font's widths array."""
+
+    def __init__(self, data: bytes):
+        self.data = data
+
+    def format(self, document):
+        """Return the stored serialisation."""
+        return self.data
+
+
+class _LiteralWithReference(_Literal):
+    """A serialised PDF object with one reference to a named object spliced into it."""
+
+    def __init__(self, head: bytes, tail: bytes, target: str):
+        self.head, self.tail, self.target = head, tail, target
+
+    def format(self, document):
+        """Return the object with the target's number filled in (called when saving)."""
+        return self.head + pdfdoc.PDFObjectReference(self.target).format(document) + self.tail
 
 
 def _document(canvas: Canvas):
@@ -386,15 +570,24 @@ def _register(canvas: Canvas, name: str, make) -> None:
         doc.addForm(name, make())
 
 
+_MASK_MARK = b"\x00certify-mask-reference\x00"
+
+
 @functools.lru_cache(maxsize=32)
 def _prepare_image(path: str, mtime_ns: int) -> _PreparedImage:
-    """Decode and compress the image at *path* (modified at *mtime_ns*) once."""
+    """Decode, compress and serialise the image at *path* (modified at *mtime_ns*) once."""
     reader = ImageReader(path)
     name = f"certifyImg{zlib.crc32(f'{path}|{mtime_ns}'.encode()):08x}"
     xobject = pdfdoc.PDFImageXObject(name, reader, mask="auto")
     smask = xobject.__dict__.pop("_smask", None)
+    scratch = pdfdoc.PDFDocument()  # formatting needs a document; these objects refer to none
+    mask = None
+    if smask is not None:
+        mask = smask.format(scratch)
+        xobject.smask = _InlineLiteral(_MASK_MARK)
+    parts = tuple(xobject.format(scratch).split(_MASK_MARK))
     width, height = reader.getSize()
-    return _PreparedImage(name, xobject, smask, width, height)
+    return _PreparedImage(name, parts, mask, width, height)
 
 
 def _draw_image(canvas: Canvas, path: str | Path, x: float, y: float, width: float,
@@ -403,12 +596,12 @@ def _draw_image(canvas: Canvas, path: str | Path, x: float, y: float, width: flo
     image = _prepare_image(str(path), Path(path).stat().st_mtime_ns)
 
     def make():
-        xobject = copy.copy(image.xobject)
-        if image.smask is not None:
-            doc = _document(canvas)
-            xobject.smask = doc.Reference(copy.copy(image.smask),
-                                          doc.getXObjectName(image.name + "Mask"))
-        return xobject
+        if image.mask is None:
+            return _Literal(image.parts[0])
+        doc = _document(canvas)
+        mask_name = doc.getXObjectName(image.name + "Mask")
+        doc.Reference(_Literal(image.mask), mask_name)
+        return _LiteralWithReference(*image.parts, mask_name)
 
     _register(canvas, image.name, make)
     scale = min(width / image.width, height / image.height)
@@ -575,42 +768,43 @@ def _background_form() -> _PreparedForm:
 
 def _branding_text(canvas: Canvas, branding: Branding, log: list[tuple[str, str]]) -> None:
     """Draw the text every certificate of *branding* shows, logging each (font, text)."""
+    draw = functools.partial(draw_text, cjk=CJK_STATIC)
     canvas.setFillColor(NAVY)
     canvas.setStrokeColor(NAVY)
-    draw_text(canvas, TITLE_ZH, CENTRE_X, 440, 30, align="centre", embolden=0.7,
+    draw(canvas, TITLE_ZH, CENTRE_X, 440, 30, align="centre", embolden=0.7,
               char_space=10, log=log)
-    draw_text(canvas, TITLE_EN, CENTRE_X, 416, 14, latin=SERIF_BOLD, align="centre",
+    draw(canvas, TITLE_EN, CENTRE_X, 416, 14, latin=SERIF_BOLD, align="centre",
               char_space=2.2, log=log)
 
     canvas.setFillColor(MUTED)
-    draw_text(canvas, "兹证明", CENTRE_X - 4, 384, 11.5, align="right", log=log)
-    draw_text(canvas, "This is to certify that", CENTRE_X + 4, 384, 11.5, latin=SERIF_ITALIC,
+    draw(canvas, "兹证明", CENTRE_X - 4, 384, 11.5, align="right", log=log)
+    draw(canvas, "This is to certify that", CENTRE_X + 4, 384, 11.5, latin=SERIF_ITALIC,
               log=log)
-    draw_text(canvas, "经职业技能等级认定合格，特发此证。", CENTRE_X, 300, 11, align="centre",
+    draw(canvas, "经职业技能等级认定合格，特发此证。", CENTRE_X, 300, 11, align="centre",
               log=log)
-    draw_text(canvas, "has passed the national vocational skill level assessment "
+    draw(canvas, "has passed the national vocational skill level assessment "
               "and is awarded this certificate.", CENTRE_X, 285, 10.5, latin=SERIF_ITALIC,
               align="centre", log=log)
     for x, labels in ((_LEFT_X, _LEFT_LABELS), (_RIGHT_X, _RIGHT_LABELS)):
         for y, (zh, en) in zip(_ROWS, labels, strict=True):
-            draw_text(canvas, zh, x, y + 7, 8.5, log=log)
-            draw_text(canvas, en, x, y - 3, 7, latin=SANS, log=log)
-    draw_text(canvas, "扫码验证 · Scan to verify", _QR_X + _QR_SIZE + 10, _QR_Y + _QR_SIZE - 9,
+            draw(canvas, zh, x, y + 7, 8.5, log=log)
+            draw(canvas, en, x, y - 3, 7, latin=SANS, log=log)
+    draw(canvas, "扫码验证 · Scan to verify", _QR_X + _QR_SIZE + 10, _QR_Y + _QR_SIZE - 9,
               8, latin=SANS, log=log)
-    draw_text(canvas, "验证码 · Verification code", _QR_X + _QR_SIZE + 10, _QR_Y + 44, 8,
+    draw(canvas, "验证码 · Verification code", _QR_X + _QR_SIZE + 10, _QR_Y + 44, 8,
               latin=SANS, log=log)
 
     canvas.setFillColor(INK)
     signatory = "  ".join(part for part in (branding.signatory_name, branding.signatory_title)
                           if part)
     if signatory:
-        draw_text(canvas, signatory, _SIGN_X, 112, 9, align="centre", log=log)
-    draw_text(canvas, branding.body_name_zh, _SIGN_X, 93,
-              fit_size(branding.body_name_zh, SERIF, 12, 270, 8), align="centre", log=log)
-    draw_text(canvas, branding.body_name_en, _SIGN_X, 80,
-              fit_size(branding.body_name_en, SERIF, 9, 270, 6), align="centre", log=log)
+        draw(canvas, signatory, _SIGN_X, 112, 9, align="centre", log=log)
+    draw(canvas, branding.body_name_zh, _SIGN_X, 93,
+              fit_size(branding.body_name_zh, SERIF, 12, 270, 8, CJK_STATIC), align="centre", log=log)
+    draw(canvas, branding.body_name_en, _SIGN_X, 80,
+              fit_size(branding.body_name_en, SERIF, 9, 270, 6, CJK_STATIC), align="centre", log=log)
     canvas.setFillColor(MUTED)
-    draw_text(canvas, "评价机构（盖章） Examining body (seal)", _SIGN_X, 66, 7, latin=SANS,
+    draw(canvas, "评价机构（盖章） Examining body (seal)", _SIGN_X, 66, 7, latin=SANS,
               align="centre", log=log)
 
 
