@@ -8,6 +8,8 @@ new route without an expectation fails the suite.
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -58,3 +60,14 @@ class Route:
     @property
     def key(self) -> tuple[str, str]:
         return (self.endpoint, self.method)
+
+
+def route_modules() -> list:
+    """The ``routes_<package>`` modules beside this file."""
+    folder = __import__("pathlib").Path(__file__).parent
+    return [importlib.import_module(info.name) for info in pkgutil.iter_modules([str(folder)])
+            if info.name.startswith("routes_")]
+
+
+def all_routes() -> list[Route]:
+    return [route for module in route_modules() for route in module.ROUTES]

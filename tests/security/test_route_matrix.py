@@ -2,28 +2,12 @@
 
 from __future__ import annotations
 
-import importlib
-import pkgutil
-import sys
-from pathlib import Path
-
 import pytest
+from matrix import PERSONAS, Route, all_routes
 
 from certify import create_app
-from certify.auth.models import Role
 
-sys.path.insert(0, str(Path(__file__).parent))
-from matrix import PERSONAS, Route, World
-
-
-def _route_modules():
-    folder = Path(__file__).parent
-    return [importlib.import_module(info.name) for info in pkgutil.iter_modules([str(folder)])
-            if info.name.startswith("routes_")]
-
-
-MODULES = _route_modules()
-ROUTES: list[Route] = [route for module in MODULES for route in module.ROUTES]
+ROUTES: list[Route] = all_routes()
 
 
 def _rule_methods() -> set[tuple[str, str]]:
@@ -46,21 +30,6 @@ def test_every_route_has_exactly_one_expectation():
         f"{sorted(missing)}")
     stale = set(declared) - _rule_methods()
     assert not stale, f"expectations for routes that do not exist: {sorted(stale)}"
-
-
-@pytest.fixture
-def world(app, make_user):
-    w = World()
-    w.users = {
-        "candidate": make_user(Role.CANDIDATE, name="Owner Candidate"),
-        "other_candidate": make_user(Role.CANDIDATE, name="Other Candidate"),
-        "examiner": make_user(Role.EXAMINER, name="Matrix Examiner"),
-        "admin": make_user(Role.ADMIN, name="Matrix Admin"),
-    }
-    for module in MODULES:
-        if hasattr(module, "build"):
-            module.build(w)
-    return w
 
 
 @pytest.mark.parametrize("route", ROUTES, ids=lambda r: f"{r.method} {r.endpoint}")
