@@ -3,7 +3,8 @@
 Result (one per attempt: the component score out of 100) ← ItemScore (one per attempt item, with
 metrics and per-record detail) ← Mark (an examiner's rubric marking of one attempt item: first,
 second or adjudicating). ResultRevision keeps every earlier state of a result, so a regrade never
-overwrites silently. ComponentPass and LevelPass record what a candidate has passed.
+overwrites silently; Regrade records each regrade run and its report. ComponentPass and LevelPass
+record what a candidate has passed. MarkingPlan holds a sitting's double-marking settings.
 """
 
 from __future__ import annotations
@@ -17,9 +18,10 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from certify.auth.models import User
+from certify.banks.models import ItemVersion
 from certify.clock import now_utc
 from certify.db import JSONType, UTCDateTime, db
-from certify.exams.models import Attempt, AttemptItem
+from certify.exams.models import Attempt, AttemptItem, Sitting
 from certify.syllabus.models import Level
 
 
@@ -88,12 +90,17 @@ class ItemScore(db.Model):
     per_record: Mapped[list[Any]] = mapped_column(JSONType, default=list)
     #: How objective items were marked, e.g. ``{"right": ["A"], "wrong": ["C"]}`` (no key).
     detail: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
-    #: Minutes over a skills task's time limit and the points deducted for them.
+    #: Minutes over a skills task's time limit that were charged, and the item points deducted.
     overtime_minutes: Mapped[int] = mapped_column(default=0)
     deduction: Mapped[Decimal] = mapped_column(sa.Numeric(10, 3), default=Decimal(0))
+    #: The version whose key, gold or rubric scored this item: the version the candidate was shown
+    #: (``AttemptItem.version``, which never changes) unless a regrade adopted a corrected one.
+    scored_version_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("item_version.id", ondelete="RESTRICT"))
 
     result: Mapped[Result] = relationship(back_populates="item_scores")
     attempt_item: Mapped[AttemptItem] = relationship()
+    scored_version: Mapped[ItemVersion | None] = relationship()
 
 
 class ResultRevision(db.Model):
@@ -110,8 +117,12 @@ class ResultRevision(db.Model):
     reason: Mapped[str] = mapped_column(sa.Text, default="")
     #: The result and its item scores as they were.
     snapshot: Mapped[dict[str, Any]] = mapped_column(JSONType)
+    #: The regrade run that replaced this state (``None`` for other changes, e.g. a revised mark).
+    regrade_id: Mapped[int | None] = mapped_column(sa.ForeignKey("regrade.id",
+                                                                 ondelete="SET NULL"))
 
     result: Mapped[Result] = relationship(back_populates="revisions")
+    actor: Mapped[User | None] = relationship()
 
     __table_args__ = (sa.UniqueConstraint("result_id", "revision"),)
 
@@ -131,6 +142,8 @@ class Mark(db.Model):
     total: Mapped[Decimal] = mapped_column(sa.Numeric(10, 3))
     comment: Mapped[str] = mapped_column(sa.Text, default="")
     created_dt: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
+    #: Set when the examiner revised the mark (allowed until the sitting's results are published).
+    updated_dt: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     attempt_item: Mapped[AttemptItem] = relationship()
     examiner: Mapped[User] = relationship()
@@ -186,3 +199,54 @@ class LevelPass(db.Model):
 
     candidate: Mapped[User] = relationship()
     level: Mapped[Level] = relationship()
+
+
+class MarkingPlan(db.Model):
+    """How a sitting's rubric items are marked: single or double marking, and when to adjudicate.
+
+    A sitting without a plan uses the app config ``GRADING_DOUBLE_MARKING`` and
+    ``GRADING_ADJUDICATION_THRESHOLD``. The plan can change only until the first mark is given.
+    """
+
+    __tablename__ = "marking_plan"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    sitting_id: Mapped[int] = mapped_column(sa.ForeignKey("sitting.id", ondelete="CASCADE"),
+                                            unique=True)
+    double_marking: Mapped[bool] = mapped_column(default=False)
+    #: A third examiner adjudicates when the two totals differ by more than this percentage of the
+    #: item's rubric points; otherwise the final mark is the mean of the two.
+    adjudication_threshold: Mapped[Decimal] = mapped_column(sa.Numeric(5, 2), default=Decimal(10))
+    updated_dt: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
+    updated_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id",
+                                                                    ondelete="SET NULL"))
+
+    sitting: Mapped[Sitting] = relationship()
+
+    __table_args__ = (
+        sa.CheckConstraint("adjudication_threshold >= 0 AND adjudication_threshold <= 100",
+                           name="threshold_range"),
+    )
+
+
+class Regrade(db.Model):
+    """One regrade run: what was rescored, why, by whom, and the report of what changed."""
+
+    __tablename__ = "regrade"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: The sitting regraded, or ``None`` for every attempt that used an item (``item_ref``).
+    sitting_id: Mapped[int | None] = mapped_column(sa.ForeignKey("sitting.id",
+                                                                 ondelete="SET NULL"), index=True)
+    item_ref: Mapped[str | None] = mapped_column(sa.String(64))
+    #: Whether attempts adopted the newest approved version of corrected items.
+    adopt_corrections: Mapped[bool] = mapped_column(default=False)
+    reason: Mapped[str] = mapped_column(sa.Text, default="")
+    actor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
+    created_dt: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
+    #: Attempts rescored, and the report (see :class:`certify.grading.operations.RegradeReport`).
+    attempts: Mapped[int] = mapped_column(default=0)
+    report: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
+
+    actor: Mapped[User | None] = relationship()
+    sitting: Mapped[Sitting | None] = relationship()

@@ -1,9 +1,17 @@
-"""Wire the reports package into the app: blueprint, header links, dashboard panels, demo, CLI."""
+"""Wire the reports package into the app: its blueprint and the header link for staff."""
 
 from __future__ import annotations
 
 from flask import Flask
+from flask_babel import lazy_gettext as _l
+
+from certify.auth.models import Role
+from certify.main.registry import NavItem, add_nav
 
 
 def init_app(app: Flask) -> None:
-    """Nothing yet: the package's views and commands register here as they are built."""
+    from certify.reports import views
+
+    app.register_blueprint(views.bp)
+    add_nav(app, NavItem("reports.index", _l("Item analysis"), Role.EXAMINER, order=70))
+    add_nav(app, NavItem("reports.index", _l("Item analysis"), Role.ADMIN, order=70))

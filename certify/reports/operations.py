@@ -1,0 +1,228 @@
+"""Reports of a sitting: gather its marked results as plain data, analyse them, lay out tables.
+
+The analysis itself is :mod:`certify.reports.item_analysis` (pure); this module reads the database
+and turns the analysis into :class:`~certify.reports.exports.Table` s that the page shows and the
+CSV/XLSX exports write, so both always agree. Candidates are keyed by attempt id: the item analysis
+names nobody.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+
+from certify.db import db
+from certify.exams.models import Attempt, AttemptState, Enrolment, Sitting
+from certify.grading.models import Result, ResultStatus
+from certify.grading.results import saved_answers, scored_version
+from certify.reports import item_analysis
+from certify.reports.exports import Column, Table
+from certify.reports.item_analysis import Analysis, ItemInfo, RecordAnswer
+from certify.tasks import TaskValidationError, get_task_type
+
+
+@dataclass
+class SittingAnalysis:
+    sitting: Sitting
+    analysis: Analysis
+    #: item key (ref) → short title
+    titles: dict[str, str] = field(default_factory=dict)
+    #: item key → {record id: record text}
+    record_texts: dict[str, dict[str, str]] = field(default_factory=dict)
+    #: marked results left out because marking is not complete
+    awaiting: int = 0
+
+    @property
+    def pass_mark(self) -> float:
+        return float(self.sitting.exam.pass_mark)
+
+
+def _canonical(task_type: Any, record: dict[str, Any], value: Any, config: Any) -> str:
+    """Equal answers, equal texts: the task type's normalised value as sorted JSON."""
+    with contextlib.suppress(TaskValidationError):  # keep an invalid answer as it is
+        value = task_type.validate_response(record, value, config)
+    return json.dumps(value, sort_keys=True, ensure_ascii=False)
+
+
+def _choices(item_type: str, value: Any) -> tuple[str, ...]:
+    if value is None or value == "" or value == []:
+        return ()
+    if item_type == "true_false":
+        return ("true" if value in (True, "true") else "false",)
+    if isinstance(value, list):
+        return tuple(str(v) for v in value)
+    return (str(value),)
+
+
+def analyse_sitting(sitting: Sitting) -> SittingAnalysis:
+    """Analyse the complete results of a sitting's submitted attempts."""
+    from certify.grading.display import record_text
+    from certify.grading.marking import item_title
+
+    results = list(db.session.scalars(
+        sa.select(Result).join(Attempt, Result.attempt_id == Attempt.id)
+        .join(Enrolment, Attempt.enrolment_id == Enrolment.id)
+        .where(Enrolment.sitting_id == sitting.id,
+               Attempt.state == AttemptState.SUBMITTED.value)
+        .order_by(Attempt.script_number)))
+    complete = [r for r in results if r.status == ResultStatus.COMPLETE.value]
+    scores: dict[int, dict[str, float]] = {}
+    totals: dict[int, float] = {}
+    infos: dict[str, dict[str, Any]] = {}
+    titles: dict[str, str] = {}
+    texts: dict[str, dict[str, str]] = {}
+    choices: dict[str, dict[int, tuple[str, ...]]] = defaultdict(dict)
+    records: dict[str, dict[str, dict[int, RecordAnswer]]] = defaultdict(lambda: defaultdict(dict))
+    for result in complete:
+        candidate = result.attempt_id
+        totals[candidate] = float(result.score)
+        scores[candidate] = {}
+        for score in result.item_scores:
+            attempt_item = score.attempt_item
+            version = scored_version(score, attempt_item)
+            item = version.item
+            key = item.ref
+            scores[candidate][key] = float(score.points or 0)
+            info = infos.setdefault(key, {"type": item.type, "max": 0.0, "options": (),
+                                          "correct": (), "number": -1})
+            info["max"] = max(info["max"], float(score.max_points))
+            if version.number > info["number"]:
+                info["number"] = version.number
+                titles[key] = item_title(version)
+                content, answer_key = version.content or {}, version.key or {}
+                if item.type in ("single", "multiple"):
+                    info["options"] = tuple(o["id"] for o in content.get("options") or [])
+                    correct = answer_key.get("correct")
+                    info["correct"] = tuple(correct if isinstance(correct, list) else [correct])
+                elif item.type == "true_false":
+                    info["options"] = ("true", "false")
+                    info["correct"] = ("true" if answer_key.get("correct") else "false",)
+            answers = saved_answers(attempt_item)
+            if item.type in item_analysis.CHOICE_TYPES:
+                whole = next((a.value for a in answers if a.record == ""), None)
+                choices[key][candidate] = _choices(item.type, whole)
+            elif item.type == "practical" and score.per_record:
+                _practical(key, version, score, answers, candidate, records, texts, record_text)
+    items = [ItemInfo(key, key, info["type"], info["max"], info["options"], info["correct"])
+             for key, info in sorted(infos.items())]
+    analysis = item_analysis.analyse(scores, items, totals=totals, choices=choices,
+                                     records={k: dict(v) for k, v in records.items()})
+    return SittingAnalysis(sitting, analysis, titles, texts, len(results) - len(complete))
+
+
+def _practical(key, version, score, answers, candidate, records, texts,  # type: ignore[no-untyped-def]
+               record_text) -> None:
+    task = (version.content or {}).get("task") or {}
+    try:
+        task_type = get_task_type(task.get("task_type"))
+    except LookupError:
+        return
+    if not task_type.auto_scored:
+        return
+    by_id = {r.get("id"): r for r in task.get("records") or []}
+    texts.setdefault(key, {rid: record_text(r) for rid, r in by_id.items()})
+    given = {a.record: a.value for a in answers if a.record and a.value is not None}
+    ignored = set((score.detail or {}).get("ignored_records") or [])
+    for row in score.per_record:
+        rid = row.get("record_id")
+        if rid not in by_id:
+            continue
+        value = given.get(rid) if rid not in ignored else None
+        answer = (None if value is None or not row.get("answered")
+                  else _canonical(task_type, by_id[rid], value, task.get("config")))
+        records[key][rid][candidate] = RecordAnswer(answer, row.get("correct"))
+
+
+# Tables ------------------------------------------------------------------------------------------
+
+def flag_text(flags: list[str]) -> str:
+    labels = {"easy": _("very easy"), "hard": _("very hard"),
+              "negative": _("negative discrimination"), "low": _("low discrimination")}
+    return "; ".join(labels.get(f, f) for f in flags)
+
+
+def item_table(report: SittingAnalysis) -> Table:
+    """Item statistics, as the page shows them and the exports write them."""
+    table = Table([
+        Column("item", _("Item")),
+        Column("title", _("Title")),
+        Column("type", _("Type")),
+        Column("n", _("Candidates"), "number", 0),
+        Column("max_points", _("Points"), "number", 2),
+        Column("mean", _("Mean"), "number", 3),
+        Column("facility", _("Facility"), "number", 3),
+        Column("discrimination", _("Discrimination"), "number", 3),
+        Column("upper_lower", _("Upper–lower"), "number", 3),
+        Column("flags", _("Look at")),
+    ])
+    for stats in report.analysis.items:
+        table.rows.append({"item": stats.label, "title": report.titles.get(stats.key, ""),
+                           "type": stats.type, "n": stats.n, "max_points": stats.max_points,
+                           "mean": stats.mean, "facility": stats.facility,
+                           "discrimination": stats.discrimination,
+                           "upper_lower": stats.upper_lower, "flags": flag_text(stats.flags)})
+    return table
+
+
+def summary_table(report: SittingAnalysis) -> Table:
+    """The test as a whole: candidates, mean and SD of the score, reliability and SEM."""
+    rel = report.analysis.reliability
+    totals = report.analysis.totals
+    mean = sum(totals) / len(totals) if totals else None
+    passed = sum(t >= report.pass_mark for t in totals)
+    table = Table([Column("measure", _("Measure")), Column("value", _("Value"), "number", 3)])
+    table.rows = [
+        {"measure": _("Candidates with a complete result"), "value": len(totals)},
+        {"measure": _("Mean score (of 100)"), "value": mean},
+        {"measure": _("Passed"), "value": passed},
+        {"measure": _("Items every candidate had"), "value": rel.items},
+        {"measure": _("Cronbach's alpha"), "value": rel.alpha},
+        {"measure": _("KR-20 (items scored 0 or full)"), "value": rel.kr20},
+        {"measure": _("SD of the common-item total (points)"), "value": rel.sd},
+        {"measure": _("Standard error of measurement (points)"), "value": rel.sem},
+        {"measure": _("SEM as % of the common-item maximum"), "value": rel.sem_percent},
+    ]
+    return table
+
+
+def distractor_table(report: SittingAnalysis) -> Table:
+    table = Table([Column("item", _("Item")), Column("option", _("Option")),
+                   Column("key", _("Key")), Column("all", _("All"), "number", 3),
+                   Column("top", _("Top 27 %"), "number", 3),
+                   Column("bottom", _("Bottom 27 %"), "number", 3)])
+    for block in report.analysis.distractors:
+        for option in block.options:
+            table.rows.append({"item": block.label, "option": option.option or _("(no answer)"),
+                               "key": "✓" if option.is_key else "", "all": option.all,
+                               "top": option.top, "bottom": option.bottom})
+    return table
+
+
+def record_table(report: SittingAnalysis) -> Table:
+    table = Table([Column("item", _("Item")), Column("record", _("Record")),
+                   Column("text", _("Text")), Column("n", _("Candidates"), "number", 0),
+                   Column("agreement", _("Agree with gold"), "number", 3),
+                   Column("modal", _("Most common answer"), "number", 3),
+                   Column("suspect", _("Suspect gold"))])
+    for key, rows in report.analysis.agreement.items():
+        for row in rows:
+            table.rows.append({"item": key, "record": row.record_id,
+                               "text": report.record_texts.get(key, {}).get(row.record_id, ""),
+                               "n": row.n, "agreement": row.agreement, "modal": row.modal_share,
+                               "suspect": _("yes") if row.suspect else ""})
+    return table
+
+
+def sittings_for_reports() -> list[Sitting]:
+    """Sittings with at least one complete result, newest first."""
+    ids = (sa.select(Enrolment.sitting_id).join(Attempt, Attempt.enrolment_id == Enrolment.id)
+           .join(Result, Result.attempt_id == Attempt.id)
+           .where(Result.status == ResultStatus.COMPLETE.value))
+    return list(db.session.scalars(sa.select(Sitting).where(Sitting.id.in_(ids))
+                                   .order_by(Sitting.opens_dt.desc(), Sitting.id.desc())))
