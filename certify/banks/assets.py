@@ -191,6 +191,14 @@ def save_asset(checked: CheckedFile, *, actor: User | None = None) -> Asset:
     return asset
 
 
+def read_asset(sha256: str) -> tuple[bytes, str] | None:
+    """The stored bytes and MIME type of an asset (``None`` when it is unknown or missing)."""
+    row = find_asset(sha256)
+    if row is None or not asset_path(sha256).is_file():
+        return None
+    return asset_path(sha256).read_bytes(), row.mime
+
+
 def asset_url(sha256: str) -> str:
     """The URL an ``asset:<sha256>`` reference is served at (relative to the site)."""
     try:

@@ -13,6 +13,7 @@ too.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
@@ -67,8 +68,11 @@ def build_item(*, ref: str, task_type: str, title: str, units: list[str], record
         points = normal_decimal(points)
     except Exception:  # reported by validate_practical
         points = Decimal(-1)
+    # Through JSON once, so the item holds exactly what a JSON column will give back.
+    content = json.loads(json.dumps({"task": task}, default=str))
+    key = json.loads(json.dumps(key, default=str))
     return ItemData(ref=ref, type="practical", units=units, difficulty=difficulty, points=points,
-                    stem="", content={"task": task}, key=key, explanation=explanation,
+                    stem="", content=content, key=key, explanation=explanation,
                     language=language, status=status, author=author, change_note=change_note,
                     source=source, media=dict(media or {}))
 

@@ -1,16 +1,598 @@
-"""Bank pages: the item list, authoring, review, coverage, import/export, and serving assets."""
+"""Bank pages: the item list, authoring, review, coverage, import/export, assets.
+
+Examiners write and review; administrators may look at everything (changing the bank needs the
+examiner role, which an administrator can also hold). Views parse, call :mod:`certify.banks.operations`
+and render; every rule is enforced there.
+"""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, send_file
+import json
+from pathlib import Path
 
-from certify.auth.decorators import login_required
-from certify.banks import assets
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user
+from wtforms import Form, IntegerField, SelectField, StringField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import NumberRange, Optional
+
+from certify.auth.decorators import login_required, role_required
+from certify.auth.models import Role
+from certify.banks import assets, coverage, exporters, operations, practical, queries
+from certify.banks.diff import version_diff
+from certify.banks.forms import (
+    COLUMN_FIELDS,
+    FORMS,
+    STATUS_LABELS,
+    TYPE_LABELS,
+    ImportForm,
+    ItemForm,
+    PracticalForm,
+    RetireForm,
+    ReviewForm,
+    grow,
+)
+from certify.banks.importers import ImportOptions, Media, read_file
+from certify.banks.importers.practical import parse_jsonl, store_media
+from certify.banks.models import Item, ItemVersion
+from certify.banks.render import candidate_item
+from certify.banks.spec import BankError, ItemData, Problem, parse_units, row_to_item
+from certify.db import db
+from certify.formutil import choices
+from certify.syllabus.models import Component
 
 bp = Blueprint("banks", __name__, url_prefix="/bank")
+STAFF = (Role.EXAMINER, Role.ADMIN)
 
 #: How long browsers may keep an asset: its URL is its content hash, so it never changes.
 ASSET_MAX_AGE = 365 * 24 * 3600
+
+
+# -- helpers -------------------------------------------------------------------------------------
+
+def _item_or_404(item_id: int) -> Item:
+    return db.get_or_404(Item, item_id)
+
+
+def _version_or_404(item: Item, number: int) -> ItemVersion:
+    version = next((v for v in item.versions if v.number == number), None)
+    if version is None:
+        abort(404)
+    return version
+
+
+def unit_choices(kinds: tuple[str, ...] = ("work_content", "skill", "knowledge")) -> list:
+    """Units as select choices grouped by level (``L4:2.1`` → "2.1 Data classification …")."""
+    from certify.syllabus.operations import levels
+
+    out = []
+    for level in levels():
+        for unit in level.units:
+            if unit.kind in kinds:
+                indent = "\u2003" * max(0, unit.depth - 1)
+                out.append(SelectChoice(unit.ref, f"{indent}{unit.ref} {unit.title_en}",
+                                        optgroup=level.name_en))
+    return out
+
+
+def _task_type_choices() -> list:
+    from certify.tasks import task_types
+
+    return choices((name, f"{t.label} ({name})") for name, t in task_types().items())
+
+
+def _attach_problems(form: ItemForm, problems: list[Problem]) -> list[str]:
+    """Put each problem on its field; return the ones shown above the form."""
+    general = []
+    for problem in problems:
+        name = COLUMN_FIELDS.get(problem.column or "")
+        if name == "correct" and not hasattr(form, "correct"):
+            name = "blanks"  # a fill-in item's answers live in its blank rows
+        field = getattr(form, name, None) if name else None
+        text = problem.message
+        if problem.record is not None:
+            text = _('record "%(record)s", field "%(field)s": %(message)s',
+                     record=problem.record, field=problem.field or "", message=problem.message)
+        elif problem.field and problem.column in ("task.yaml", None):
+            text = f"{problem.field}: {problem.message}"
+        if field is not None and hasattr(field, "errors"):
+            if not isinstance(field.errors, list):
+                field.errors = list(field.errors or [])
+            field.errors.append(text)
+        general.append(text if field is None else f"{field.label.text}: {text}")
+    return general
+
+
+def _practical_data(form: PracticalForm, base: ItemData | None) -> tuple[ItemData | None,
+                                                                        list[Problem]]:
+    """Build a practical item from the form, its uploads and (when editing) the current version."""
+    problems: list[Problem] = []
+    config, config_problems = form.config()
+    policy, policy_problems = form.policy()
+    for message in [*config_problems, *policy_problems, *form.rubric_problems()]:
+        problems.append(Problem(message))
+    task = (base.content.get("task") if base else None) or {}
+    records = task.get("records") or []
+    gold = practical.gold_lines(base.key) if base else []
+    for field, target in ((form.records, "records"), (form.gold, "gold")):
+        upload = field.data
+        if upload and getattr(upload, "filename", ""):
+            try:
+                text = upload.read().decode("utf-8-sig")
+            except UnicodeDecodeError:
+                problems.append(Problem(_("is not UTF-8 text"), column=f"{target}.jsonl"))
+                continue
+            lines = parse_jsonl(text, f"{target}.jsonl", None, problems)
+            if target == "records":
+                records = lines
+            else:
+                gold = lines
+    uploads = {Path(f.filename).name: f.read() for f in (form.media.data or [])
+               if getattr(f, "filename", "")}
+    records = [dict(r) for r in records]
+    media = store_media(records, lambda path: uploads.get(Path(path).name), None,
+                         form.ref.data or "", problems)
+    units, bad = parse_units("; ".join(form.units.data or []))
+    problems += [Problem(message, column="units") for message in bad]
+    data = practical.build_item(
+        ref=(form.ref.data or "").strip(), task_type=form.task_type.data or "",
+        title=form.title.data or "", units=units, records=records, gold=gold, config=config,
+        instructions=form.instructions.data or "", difficulty=form.difficulty.data,
+        points=form.points.data or 0, time_limit_minutes=form.time_limit_minutes.data or 0,
+        overtime=form.overtime(), metric=(form.metric.data or "").strip() or None, policy=policy,
+        rubric=form.rubric_list(), explanation=form.explanation.data or "",
+        language=(form.language.data or "en").strip(), change_note=form.change_note.data or "",
+        media=media)
+    return (None if problems else data), problems
+
+
+def _form_data(form: ItemForm, base: ItemData | None) -> tuple[ItemData | None, list[Problem]]:
+    if isinstance(form, PracticalForm):
+        return _practical_data(form, base)
+    return row_to_item(form.to_row())
+
+
+def _make_form(item_type: str, data: ItemData | None) -> ItemForm:
+    form = FORMS[item_type]()
+    form.units.choices = unit_choices()
+    if isinstance(form, PracticalForm):
+        form.task_type.choices = _task_type_choices()
+    grow(form, data)
+    if data is not None and request.method == "GET":
+        form.load(data)
+    return form
+
+
+def _widget_scripts(task_type: str | None) -> list[str]:
+    """Labeling widget scripts that exist for ``task_type`` (contracts §4), registry first."""
+    if not task_type:
+        return []
+    static = Path(current_app.static_folder or "")
+    wanted = ["js/widgets/registry.js", f"js/widgets/{task_type}.js"]
+    found = [name for name in wanted if (static / name).is_file()]
+    return found if len(found) == len(wanted) else []
+
+
+# -- the list ------------------------------------------------------------------------------------
+
+class FilterForm(Form):
+    level = SelectField(choices=[], validators=[Optional()])
+    unit = SelectField(choices=[], validators=[Optional()])
+    type = SelectField(choices=[], validators=[Optional()])
+    status = SelectField(choices=[], validators=[Optional()])
+    difficulty = SelectField(choices=[], validators=[Optional()])
+    q = StringField(validators=[Optional()])
+    mine = StringField(validators=[Optional()])
+
+
+def _filters() -> tuple[FilterForm, queries.ItemFilter]:
+    form = FilterForm(request.args)
+    form.level.choices = choices([("", _("Any level"))] + [(str(n), _("Level %(n)s", n=n))
+                                                          for n in (5, 4, 3, 2, 1)])
+    form.unit.choices = [SelectChoice("", _("Any unit")), *unit_choices(("work_content",))]
+    form.type.choices = choices([("", _("Any type")), *list(TYPE_LABELS.items())])
+    form.status.choices = choices([("", _("Any status"))] + [
+        (s, STATUS_LABELS[s]) for s in ("draft", "in_review", "approved", "retired")])
+    form.difficulty.choices = choices([("", _("Any difficulty"))] + [(str(n), str(n))
+                                                                    for n in range(1, 6)])
+    level = request.args.get("level", type=int)
+    difficulty = request.args.get("difficulty", type=int)
+    item_filter = queries.ItemFilter(
+        level=level if level in (1, 2, 3, 4, 5) else None,
+        unit=request.args.get("unit") or None,
+        type=request.args.get("type") if request.args.get("type") in TYPE_LABELS else None,
+        status=request.args.get("status") if request.args.get("status") in STATUS_LABELS else None,
+        difficulty=difficulty if difficulty in (1, 2, 3, 4, 5) else None,
+        q=(request.args.get("q") or "").strip()[:200] or None,
+        author_id=current_user.id if request.args.get("mine") else None)
+    return form, item_filter
+
+
+@bp.route("/")
+@role_required(*STAFF)
+def index():
+    form, item_filter = _filters()
+    page = db.paginate(queries.filtered(item_filter), per_page=current_app.config["BANK_PAGE_SIZE"],
+                       error_out=False)
+    export_args = {k: v for k, v in request.args.items() if k != "page" and v}
+    return render_template("banks/index.html", form=form, page=page, export_args=export_args,
+                           type_labels=TYPE_LABELS, status_labels=STATUS_LABELS,
+                           queue=len(queries.review_queue()))
+
+
+# -- authoring -----------------------------------------------------------------------------------
+
+@bp.route("/items/new")
+@role_required(Role.EXAMINER)
+def new():
+    return render_template("banks/new.html", type_labels=TYPE_LABELS)
+
+
+@bp.route("/items/new/<item_type>", methods=["GET", "POST"])
+@role_required(Role.EXAMINER)
+def new_item(item_type: str):
+    if item_type not in FORMS:
+        abort(404)
+    form = _make_form(item_type, None)
+    if request.method == "GET" and request.args.get("unit"):
+        form.units.data = [request.args["unit"]]
+    general: list[str] = []
+    if form.validate_on_submit():
+        data, problems = _form_data(form, None)
+        if data is not None:
+            try:
+                item = operations.create_item(data, actor=current_user)
+            except BankError as exc:
+                problems = exc.problems
+            else:
+                flash(_("%(ref)s is saved as a draft. Submit it for review when it is ready.",
+                        ref=item.ref), "success")
+                return redirect(url_for("banks.item", item_id=item.id))
+        general = _attach_problems(form, problems)
+    return render_template("banks/item_form.html", form=form, item=None, item_type=item_type,
+                           type_labels=TYPE_LABELS, general=general, head=None)
+
+
+@bp.route("/items/<int:item_id>/edit", methods=["GET", "POST"])
+@role_required(Role.EXAMINER)
+def edit_item(item_id: int):
+    item = _item_or_404(item_id)
+    if item.status == "retired":
+        flash(_("%(ref)s is retired; reinstate it before changing it.", ref=item.ref), "error")
+        return redirect(url_for("banks.item", item_id=item.id))
+    head = item.head
+    current = operations.version_data(head)
+    form = _make_form(item.type, current)
+    form.ref.data = item.ref  # the ref never changes, whatever was posted
+    general: list[str] = []
+    if form.validate_on_submit():
+        data, problems = _form_data(form, current)
+        if data is not None:
+            data.ref = item.ref
+            try:
+                action = operations.save_item(item, data, actor=current_user,
+                                              change_note=form.change_note.data or "")
+            except BankError as exc:
+                problems = exc.problems
+            else:
+                messages = {
+                    "unchanged": _("Nothing changed."),
+                    "updated": _("Version %(n)s is saved as a draft.", n=item.head.number),
+                    "new_version": _("Version %(n)s is saved as a draft; version %(live)s stays "
+                                     "live until it is approved.", n=item.head.number,
+                                     live=head.number),
+                }
+                flash(messages[action], "success" if action != "unchanged" else "info")
+                return redirect(url_for("banks.item", item_id=item.id))
+        general = _attach_problems(form, problems)
+    return render_template("banks/item_form.html", form=form, item=item, item_type=item.type,
+                           type_labels=TYPE_LABELS, general=general, head=head)
+
+
+# -- looking at items ----------------------------------------------------------------------------
+
+@bp.route("/items/<int:item_id>")
+@role_required(*STAFF)
+def item(item_id: int):
+    item = _item_or_404(item_id)
+    number = request.args.get("v", type=int)
+    version = _version_or_404(item, number) if number else item.head
+    data = operations.version_data(version)
+    review_form = ReviewForm() if operations.can_review(version, current_user) else None
+    return render_template(
+        "banks/item.html", item=item, version=version, data=data, review_form=review_form,
+        retire_form=RetireForm(), type_labels=TYPE_LABELS, status_labels=STATUS_LABELS,
+        can_edit=operations.is_examiner(current_user),
+        is_contributor=current_user.id in (version.contributor_ids or []))
+
+
+@bp.route("/items/<int:item_id>/preview")
+@role_required(*STAFF)
+def preview(item_id: int):
+    item = _item_or_404(item_id)
+    number = request.args.get("v", type=int)
+    version = _version_or_404(item, number) if number else item.head
+    rendered = candidate_item(version)
+    task_type = rendered["task"]["task_type"] if rendered["task"] else None
+    return render_template("banks/preview.html", item=item, version=version, rendered=rendered,
+                           widget_scripts=_widget_scripts(task_type),
+                           widget_css=(Path(current_app.static_folder or "") / "css" /
+                                       "labeling.css").is_file())
+
+
+@bp.route("/items/<int:item_id>/diff")
+@role_required(*STAFF)
+def diff(item_id: int):
+    item = _item_or_404(item_id)
+    newest = item.head.number
+    b = request.args.get("b", default=newest, type=int)
+    a = request.args.get("a", default=max(1, b - 1), type=int)
+    before, after = _version_or_404(item, a), _version_or_404(item, b)
+    changes = version_diff(operations.version_data(before), operations.version_data(after))
+    show_all = bool(request.args.get("all"))
+    return render_template("banks/diff.html", item=item, before=before, after=after,
+                           changes=[c for c in changes if show_all or c.changed],
+                           show_all=show_all)
+
+
+@bp.route("/items/<int:item_id>/versions/<int:number>/<any(records, gold):kind>.jsonl")
+@role_required(*STAFF)
+def data_file(item_id: int, number: int, kind: str):
+    """A practical version's records or gold labels as JSON lines (examiners only)."""
+    item = _item_or_404(item_id)
+    version = _version_or_404(item, number)
+    if item.type != "practical":
+        abort(404)
+    lines = (version.content["task"].get("records") or []) if kind == "records" \
+        else practical.gold_lines(version.key)
+    body = "".join(json.dumps(line, ensure_ascii=False) + "\n" for line in lines)
+    return Response(body, mimetype="application/x-ndjson", headers={
+        "Content-Disposition": f'attachment; filename="{item.ref}-v{number}-{kind}.jsonl"'})
+
+
+# -- workflow ------------------------------------------------------------------------------------
+
+def _back(item: Item):  # type: ignore[no-untyped-def]
+    return redirect(url_for("banks.item", item_id=item.id))
+
+
+def _flash_errors(exc: BankError) -> None:
+    for problem in exc.problems:
+        flash(str(problem), "error")
+
+
+@bp.route("/items/<int:item_id>/submit", methods=["POST"])
+@role_required(Role.EXAMINER)
+def submit(item_id: int):
+    item = _item_or_404(item_id)
+    try:
+        operations.submit_for_review(item, actor=current_user)
+    except BankError as exc:
+        _flash_errors(exc)
+    else:
+        flash(_("%(ref)s is waiting for review by another examiner.", ref=item.ref), "success")
+    return _back(item)
+
+
+@bp.route("/items/<int:item_id>/review", methods=["POST"])
+@role_required(Role.EXAMINER)
+def review(item_id: int):
+    item = _item_or_404(item_id)
+    form = ReviewForm()
+    if not form.validate_on_submit():
+        flash(_("Choose a decision."), "error")
+        return _back(item)
+    version = item.head
+    try:
+        if form.decision.data == "approved":
+            operations.approve(version, reviewer=current_user, comment=form.comment.data or "")
+            flash(_("Version %(n)s of %(ref)s is approved and live.", n=version.number,
+                    ref=item.ref), "success")
+        else:
+            operations.request_changes(version, reviewer=current_user,
+                                       comment=form.comment.data or "")
+            flash(_("%(ref)s went back to its author with your comments.", ref=item.ref),
+                  "success")
+    except BankError as exc:
+        _flash_errors(exc)
+        return _back(item)
+    following = next((v for v in queries.review_queue()
+                      if operations.can_review(v, current_user)), None)
+    if following is not None and request.form.get("next") == "queue":
+        return redirect(url_for("banks.item", item_id=following.item_id))
+    return _back(item)
+
+
+@bp.route("/items/<int:item_id>/retire", methods=["POST"])
+@role_required(Role.EXAMINER)
+def retire(item_id: int):
+    item = _item_or_404(item_id)
+    form = RetireForm()
+    form.validate_on_submit()
+    try:
+        operations.retire(item, actor=current_user, reason=form.reason.data or "")
+    except BankError as exc:
+        _flash_errors(exc)
+    else:
+        flash(_("%(ref)s is retired: no new exam will draw it. Past attempts keep it.",
+                ref=item.ref), "success")
+    return _back(item)
+
+
+@bp.route("/items/<int:item_id>/reinstate", methods=["POST"])
+@role_required(Role.EXAMINER)
+def reinstate(item_id: int):
+    item = _item_or_404(item_id)
+    try:
+        operations.reinstate(item, actor=current_user)
+    except BankError as exc:
+        _flash_errors(exc)
+    else:
+        flash(_("%(ref)s is reinstated.", ref=item.ref), "success")
+    return _back(item)
+
+
+@bp.route("/items/<int:item_id>/discard", methods=["POST"])
+@role_required(Role.EXAMINER)
+def discard(item_id: int):
+    item = _item_or_404(item_id)
+    try:
+        operations.discard_draft(item, actor=current_user)
+    except BankError as exc:
+        _flash_errors(exc)
+    else:
+        flash(_("The draft version is discarded."), "success")
+    return _back(item)
+
+
+@bp.route("/review")
+@role_required(*STAFF)
+def review_queue():
+    versions = queries.review_queue()
+    return render_template("banks/review_queue.html", versions=versions,
+                           type_labels=TYPE_LABELS,
+                           mine=[v for v in versions if not operations.can_review(v, current_user)],
+                           theirs=[v for v in versions if operations.can_review(v, current_user)])
+
+
+# -- coverage ------------------------------------------------------------------------------------
+
+class CoverageForm(Form):
+    level = SelectField(choices=[])
+    component = SelectField(choices=[])
+    total = IntegerField(validators=[Optional(), NumberRange(min=1, max=500)])
+
+
+@bp.route("/coverage")
+@role_required(*STAFF)
+def coverage_view():
+    from certify.syllabus.operations import levels
+
+    available = [lv for lv in levels() if any(w.component in (Component.THEORY.value,
+                                                              Component.SKILLS.value)
+                                              for w in lv.weights)]
+    form = CoverageForm(request.args)
+    form.level.choices = choices((str(lv.number), lv.name_en) for lv in available)
+    form.component.choices = choices([("theory", _("Theory")), ("skills", _("Skills"))])
+    number = request.args.get("level", type=int) or (available[0].number if available else None)
+    component = request.args.get("component") if request.args.get("component") in (
+        "theory", "skills") else "theory"
+    level = next((lv for lv in available if lv.number == number), None)
+    report = None
+    if level is not None:
+        total = form.total.data if form.validate() and form.total.data else None
+        report = coverage.coverage(level, component, total)
+        form.level.data, form.component.data, form.total.data = str(level.number), component, \
+            report.total
+    summary = []
+    for lv in available:
+        summary.append((lv, {c: coverage.coverage(lv, c).ok for c in ("theory", "skills")
+                             if lv.weight_table(c)}))
+    return render_template("banks/coverage.html", form=form, report=report, summary=summary,
+                           defaults=coverage.DEFAULT_TOTALS)
+
+
+# -- import and export ---------------------------------------------------------------------------
+
+@bp.route("/import", methods=["GET", "POST"])
+@role_required(Role.EXAMINER)
+def import_file():
+    form = ImportForm()
+    form.units.choices = unit_choices()
+    report = None
+    problems: list[Problem] = []
+    if form.validate_on_submit():
+        upload = form.file.data
+        data = upload.read()
+        media = Media({Path(f.filename).name: f.read() for f in (form.media.data or [])
+                       if getattr(f, "filename", "")})
+        options = ImportOptions(units=list(form.units.data or []), ref=form.ref.data or None,
+                                title=form.title.data or None,
+                                task_type=form.task_type.data or None,
+                                difficulty=form.difficulty.data or 3)
+        try:
+            parsed = read_file(data, Path(upload.filename or "upload").name, options, media)
+            report = operations.import_items(parsed, actor=current_user,
+                                             dry_run=form.dry_run.data)
+            problems = report.problems
+        except BankError as exc:
+            problems = exc.problems
+            report = None
+        else:
+            if not form.dry_run.data:
+                flash(_("The file is imported: %(created)s created, %(new)s new versions, "
+                        "%(updated)s updated, %(same)s unchanged.", created=report.count("created"),
+                        new=report.count("new_version"), updated=report.count("updated"),
+                        same=report.count("unchanged")), "success")
+    return render_template("banks/import.html", form=form, report=report, problems=problems,
+                           status_labels=STATUS_LABELS)
+
+
+@bp.route("/export")
+@role_required(*STAFF)
+def export():
+    fmt = request.args.get("format", "csv")
+    if fmt not in exporters.MEDIA_TYPES:
+        abort(404)
+    _form, item_filter = _filters()
+    items = db.session.scalars(queries.filtered(item_filter)).all()
+    data, _skipped = queries.export_data(items, live=bool(request.args.get("live")))
+    content, left_out = exporters.write(fmt, data, assets.read_asset)
+    extension, mimetype = exporters.MEDIA_TYPES[fmt]
+    response = Response(content, mimetype=mimetype)
+    response.headers["Content-Disposition"] = f'attachment; filename="certify-bank.{extension}"'
+    if left_out:
+        response.headers["X-Certify-Left-Out"] = str(len(left_out))
+    return response
+
+
+@bp.route("/template.<any(csv, xlsx):fmt>")
+@role_required(*STAFF)
+def template(fmt: str):
+    content = exporters.template_csv() if fmt == "csv" else exporters.template_xlsx()
+    extension, mimetype = exporters.MEDIA_TYPES[fmt]
+    return Response(content, mimetype=mimetype, headers={
+        "Content-Disposition": f'attachment; filename="certify-bank-template.{extension}"'})
+
+
+# -- assets --------------------------------------------------------------------------------------
+
+@bp.route("/assets/", methods=["GET", "POST"])
+@role_required(Role.EXAMINER)
+def asset_library():
+    from flask_wtf import FlaskForm
+    from flask_wtf.file import FileField, FileRequired
+
+    class UploadForm(FlaskForm):
+        file = FileField(_("Image or audio file"), validators=[FileRequired()])
+
+    form = UploadForm()
+    uploaded = None
+    error = None
+    if form.validate_on_submit():
+        upload = form.file.data
+        try:
+            uploaded = operations.upload_asset(upload.read(), Path(upload.filename or "").name,
+                                               actor=current_user)
+        except assets.AssetError as exc:
+            error = str(exc)
+        else:
+            flash(_("The file is stored. Paste its Markdown into a question."), "success")
+    return render_template("banks/assets.html", form=form, uploaded=uploaded, error=error,
+                           recent=operations.latest_assets(), markdown=exporters.asset_markdown), \
+        (422 if error else 200)
 
 
 @bp.route("/assets/<sha256>")
@@ -27,14 +609,23 @@ def asset(sha256: str):
     path = assets.asset_path(sha256)
     if row is None or not path.is_file():
         abort(404)
+    name = f"{sha256}.{assets.EXTENSIONS.get(row.mime, 'bin')}"
     response = send_file(path, mimetype=row.mime, conditional=True, etag=sha256,
-                         download_name=f"{sha256}.{assets.EXTENSIONS.get(row.mime, 'bin')}",
-                         as_attachment=False, max_age=ASSET_MAX_AGE)
+                         download_name=name, as_attachment=False, max_age=ASSET_MAX_AGE)
     response.headers["Content-Type"] = row.mime
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Cache-Control"] = f"private, max-age={ASSET_MAX_AGE}, immutable"
-    response.headers["Content-Disposition"] = (
-        f'inline; filename="{sha256}.{assets.EXTENSIONS.get(row.mime, "bin")}"')
+    response.headers["Content-Disposition"] = f'inline; filename="{name}"'
     # Even if a browser rendered the file as a document, it could run nothing.
     response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
     return response
+
+
+# -- template helpers ----------------------------------------------------------------------------
+
+@bp.app_template_filter("bank_markdown")
+def bank_markdown(text: str) -> str:
+    """Render bank Markdown (sanitised) for examiners' pages: ``{{ text|bank_markdown|safe }}``."""
+    from certify.banks.markup import render_markdown
+
+    return render_markdown(text)

@@ -1,0 +1,174 @@
+"""CSV and XLSX bank files (docs/formats.md §2): decoding, header checks, one item per row.
+
+Encoding (CSV): UTF-8 with or without a byte-order mark. A file that is not UTF-8 is examined with
+charset-normalizer: GB18030/GBK/GB2312 — what Excel on a Chinese Windows writes by default — is read as
+GB18030 (a superset of the other two) and the report says so; any other encoding is refused with a
+message telling the examiner to save as "CSV UTF-8".
+
+Formulas (XLSX) are never evaluated: the workbook is read with ``data_only=False`` and a formula
+cell's text (``=SUM(A1:A3)``) is taken literally, like any other text. Before openpyxl opens the
+workbook, the zip is checked so that a zip bomb is refused unopened. A leading apostrophe before
+``= + - @`` is dropped on import: certify's CSV export adds it so that spreadsheets show such text
+instead of running it as a formula (CSV injection).
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from typing import Any
+
+from certify.banks.importers import Parsed, check_zip, limit
+from certify.banks.spec import COLUMNS, REQUIRED_COLUMNS, BankError, Problem, row_to_item
+
+FORMULA_START = ("=", "+", "-", "@")
+#: What charset-normalizer may call a Simplified Chinese Windows file (all read as GB18030).
+CHINESE_ENCODINGS = {"gb18030", "gbk", "gb2312", "cp936", "hz"}
+
+
+def decode_csv(data: bytes, filename: str) -> tuple[str, str | None]:
+    """The text of a CSV file and a note when it was not UTF-8.
+
+    :raise BankError: for an encoding certify does not read, with how to fix it.
+    """
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise BankError([Problem(f"{filename} is saved as UTF-16 (\"Unicode text\"); save it as "
+                                 "\"CSV UTF-8 (comma delimited)\" and upload it again")])
+    try:
+        return data.decode("utf-8"), None
+    except UnicodeDecodeError as exc:
+        position = exc.start
+    from charset_normalizer import from_bytes
+
+    guess = from_bytes(data).best()
+    if guess is not None and guess.encoding.lower().replace("-", "_") in CHINESE_ENCODINGS:
+        try:
+            text = data.decode("gb18030")
+        except UnicodeDecodeError:
+            text = None
+        if text is not None:
+            return text, (f"{filename} is not UTF-8; it was read as GB18030 (the encoding of "
+                          "Excel on Chinese Windows). Saving it as \"CSV UTF-8\" avoids any doubt.")
+    named = f" (it looks like {guess.encoding})" if guess else ""
+    raise BankError([Problem(f"{filename} is not UTF-8{named}: the byte at position {position} "
+                             "cannot be read. Save the file as \"CSV UTF-8 (comma delimited)\" "
+                             "and upload it again")])
+
+
+def _unescape(value: str) -> str:
+    if len(value) > 1 and value[0] == "'" and value[1] in FORMULA_START:
+        return value[1:]
+    return value
+
+
+def _header(cells: list[str], filename: str) -> tuple[list[str], list[Problem]]:
+    header = [_unescape(c or "").strip().lstrip("\ufeff").lower() for c in cells]
+    problems = []
+    # Trailing empty header cells (a spreadsheet's unused columns) are ignored.
+    while header and not header[-1]:
+        header.pop()
+    unknown = [h for h in header if h not in COLUMNS]
+    for name in unknown:
+        problems.append(Problem(f'unknown column "{name}" (the columns are: {", ".join(COLUMNS)})',
+                                row=1, column=name or "(empty)", source=filename))
+    for name in {h for h in header if header.count(h) > 1}:
+        problems.append(Problem("is there twice", row=1, column=name, source=filename))
+    for name in REQUIRED_COLUMNS:
+        if name not in header:
+            problems.append(Problem("is a required column but missing from the header row",
+                                    row=1, column=name, source=filename))
+    return header, problems
+
+
+def _rows(table: list[list[str]], filename: str, fmt: str) -> Parsed:
+    parsed = Parsed(formats=[fmt])
+    if not table:
+        parsed.problems.append(Problem(f"{filename} is empty", source=filename))
+        return parsed
+    header, problems = _header(table[0], filename)
+    parsed.problems += problems
+    if problems:
+        return parsed
+    if len(table) - 1 > limit("BANK_MAX_ROWS"):
+        parsed.problems.append(Problem(f"{filename} has {len(table) - 1} rows; at most "
+                                       f"{limit('BANK_MAX_ROWS')} are accepted per file",
+                                       source=filename))
+        return parsed
+    seen: dict[str, int] = {}
+    for number, cells in enumerate(table[1:], start=2):
+        cells = [_unescape(c) for c in cells]
+        if not any(c.strip() for c in cells):
+            continue
+        if len(cells) > len(header) and any(c.strip() for c in cells[len(header):]):
+            parsed.problems.append(Problem(f"has {len(cells)} cells but the header has "
+                                           f"{len(header)} columns", row=number, source=filename))
+            continue
+        values = dict(zip(header, cells, strict=False))
+        item, problems = row_to_item(values, number, filename)
+        parsed.problems += problems
+        if item is None:
+            continue
+        if item.ref in seen:
+            parsed.problems.append(Problem(f"ref {item.ref} is used again (first in row "
+                                           f"{seen[item.ref]})", row=number, column="ref",
+                                           ref=item.ref, source=filename))
+            continue
+        seen[item.ref] = number
+        parsed.items.append(item)
+    return parsed
+
+
+def read_csv(data: bytes, filename: str) -> Parsed:
+    """Read a bank CSV (comma, semicolon or tab separated; the header row decides)."""
+    text, note = decode_csv(data, filename)
+    first = text.split("\n", 1)[0]
+    delimiter = max((",", ";", "\t"), key=first.count)
+    try:
+        table = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True))
+    except csv.Error as exc:
+        raise BankError([Problem(f"{filename} is not valid CSV: {exc}")]) from exc
+    parsed = _rows(table, filename, "csv")
+    if note:
+        parsed.notes.append(note)
+    return parsed
+
+
+def cell_text(value: Any) -> str:
+    """An XLSX cell's value as the text the bank reads (formulas stay text)."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else repr(value)
+    if isinstance(value, dt.datetime | dt.date | dt.time):
+        return value.isoformat()
+    return str(value)
+
+
+def read_xlsx(data: bytes, filename: str) -> Parsed:
+    """Read the first sheet of a bank XLSX workbook, every cell as text."""
+    from openpyxl import load_workbook
+
+    archive = check_zip(data, filename)
+    if "xl/workbook.xml" not in archive.namelist():
+        raise BankError([Problem(f"{filename} is a zip but not an XLSX workbook")])
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+    except Exception as exc:  # openpyxl raises many kinds for a damaged workbook
+        raise BankError([Problem(f"{filename} cannot be read as an XLSX workbook ({exc})")]) from exc
+    try:
+        sheet = workbook.worksheets[0]
+        table = []
+        for row in sheet.iter_rows(values_only=True):
+            table.append([cell_text(v) for v in row])
+            if len(table) > limit("BANK_MAX_ROWS") + 1:
+                break
+    finally:
+        workbook.close()
+    return _rows(table, filename, "xlsx")

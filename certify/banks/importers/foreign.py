@@ -1,0 +1,59 @@
+"""What Label Studio, COCO and CoNLL imports share: turning records and gold into a practical item.
+
+These formats carry data and labels but none of a bank item's metadata; the import form (or the CLI's
+options) gives the ref, title, units and time limit, and an examiner edits the guideline before the
+draft goes to review.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import PurePosixPath
+from typing import Any
+
+from certify.banks.importers import ImportOptions, Parsed
+from certify.banks.practical import build_item, validate_practical
+from certify.banks.spec import REF, Problem
+
+#: Guideline written into an imported task until the examiner replaces it.
+DEFAULT_INSTRUCTIONS = {
+    "classification": "Choose the one label that fits each record best. Labels: {labels}.",
+    "multilabel": "Choose every label that applies to each record (possibly none). Labels: {labels}.",
+    "ner": "Select every entity in each text and give it its type ({labels}). Spans must not "
+           "overlap; leave punctuation outside the span.",
+    "bbox": "Draw a tight box around every visible object of the classes {labels}, one box per "
+            "object.",
+}
+
+
+def default_ref(filename: str) -> str:
+    stem = re.sub(r"[^A-Za-z0-9._-]+", "-", PurePosixPath(filename).stem).strip("-.")
+    return (stem or "imported-task")[:64] if len(stem) >= 3 else f"task-{stem or 'import'}"
+
+
+def finish(parsed: Parsed, *, filename: str, options: ImportOptions, task_type: str,
+           records: list[dict], gold: list[dict], labels: list[str], media: dict[str, Any],
+           extra_config: dict | None = None) -> Parsed:
+    """Build, validate and add the practical item (problems name record and field)."""
+    ref = options.ref or default_ref(filename)
+    if not REF.match(ref):
+        parsed.problems.append(Problem(f'"{ref}" is not a valid ref; give one on the import form',
+                                       column="ref", source=filename))
+        return parsed
+    if not options.units:
+        parsed.problems.append(Problem("choose the syllabus units this task assesses (the file does "
+                                       "not say)", column="units", source=filename))
+    labels = list(options.labels) or labels
+    config = {"labels": labels, **(extra_config or {})}
+    instructions = options.instructions or DEFAULT_INSTRUCTIONS[task_type].format(
+        labels=", ".join(labels))
+    item = build_item(ref=ref, task_type=task_type, title=options.title or ref,
+                      units=list(options.units), records=records, gold=gold, config=config,
+                      instructions=instructions, difficulty=options.difficulty,
+                      points=options.points, time_limit_minutes=options.time_limit_minutes,
+                      source=filename, media=media)
+    problems = validate_practical(item)
+    parsed.problems += problems
+    if not problems and options.units:
+        parsed.items.append(item)
+    return parsed

@@ -1,0 +1,180 @@
+"""Label Studio JSON exports (a list of tasks with ``annotations``) → a practical item with gold.
+
+``choices`` results become classification (multilabel when a task has several choices, or when the
+import asks for multilabel), ``labels`` over text become NER, and ``rectanglelabels`` become bounding
+boxes (Label Studio's percentages converted to pixels of the original image). The gold of a task is its
+annotation marked ``ground_truth``, else its first annotation that was not cancelled. Label Studio
+counts text offsets in UTF-16 code units (JavaScript strings); they are converted to code points and
+checked against the annotated text. Images are matched by file name among the uploaded files (or, on the
+command line, next to the JSON file).
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from certify.banks.assets import AssetError, check_image
+from certify.banks.importers import ImportOptions, Media, Parsed
+from certify.banks.importers.foreign import finish
+from certify.banks.spec import BankError, Problem
+
+KINDS = {"choices": "classification", "labels": "ner", "rectanglelabels": "bbox"}
+
+
+def load_json(data: bytes, filename: str) -> Any:
+    try:
+        return json.loads(data.decode("utf-8-sig"))
+    except UnicodeDecodeError as exc:
+        raise BankError([Problem(f"{filename} is not UTF-8 text")]) from exc
+    except json.JSONDecodeError as exc:
+        raise BankError([Problem(f"{filename} is not valid JSON: {exc.msg} at line {exc.lineno}, "
+                                 f"column {exc.colno}")]) from exc
+
+
+def utf16_to_codepoints(text: str, offset: int) -> int | None:
+    """The code-point index of a UTF-16 offset into ``text`` (None when it splits a character)."""
+    units = 0
+    for index, char in enumerate(text):
+        if units == offset:
+            return index
+        units += 2 if ord(char) > 0xFFFF else 1
+    return len(text) if units == offset else None
+
+
+def _gold_annotation(task: dict) -> dict | None:
+    annotations = [a for a in task.get("annotations") or [] if isinstance(a, dict)
+                   and not a.get("was_cancelled")]
+    truth = [a for a in annotations if a.get("ground_truth")]
+    return (truth or annotations or [None])[0]
+
+
+def read_label_studio(document: Any, filename: str, options: ImportOptions,
+                      media: Media) -> Parsed:
+    """Read a Label Studio JSON export (the full format, not JSON-MIN)."""
+    parsed = Parsed(formats=["label_studio"])
+    if isinstance(document, dict):
+        document = [document]
+    if not isinstance(document, list) or not document or not all(
+            isinstance(t, dict) and "data" in t for t in document):
+        raise BankError([Problem(f"{filename} is not a Label Studio JSON export: expected a list of "
+                                 "tasks, each with \"data\" and \"annotations\" (use the JSON "
+                                 "export, not JSON-MIN or CSV)")])
+
+    def problem(record: str | None, field: str | None, message: str) -> None:
+        parsed.problems.append(Problem(message, record=record, field=field, source=filename))
+
+    kinds = set()
+    for task in document:
+        annotation = _gold_annotation(task) or {}
+        for result in annotation.get("result") or []:
+            if isinstance(result, dict) and result.get("type") in KINDS:
+                kinds.add(KINDS[result["type"]])
+            elif isinstance(result, dict):
+                problem(str(task.get("id")), "type", f"result type {result.get('type')!r} is not "
+                        "supported (choices, labels, rectanglelabels)")
+    if len(kinds) != 1:
+        parsed.problems.append(Problem(
+            "the annotations mix " + " and ".join(sorted(kinds)) if kinds else
+            "no task has choices, labels or rectanglelabels annotations", source=filename))
+        return parsed
+    task_type = kinds.pop()
+    multi = options.task_type == "multilabel" or (task_type == "classification" and any(
+        len(r.get("value", {}).get("choices") or []) > 1
+        for t in document for r in (_gold_annotation(t) or {}).get("result") or []
+        if isinstance(r, dict) and r.get("type") == "choices"))
+    if task_type == "classification" and multi:
+        task_type = "multilabel"
+    records, gold, labels, files = [], [], [], {}
+    for index, task in enumerate(document, start=1):
+        rid = str(task.get("id", index))
+        data = task.get("data") or {}
+        annotation = _gold_annotation(task)
+        if annotation is None:
+            problem(rid, "annotations", "has no annotation that was not cancelled, so no gold")
+            continue
+        results = [r for r in annotation.get("result") or [] if isinstance(r, dict)]
+        record: dict[str, Any] = {"id": rid}
+        if task_type == "bbox" or (task_type != "ner" and "image" in data and "text" not in data):
+            name = data.get("image") or next((v for v in data.values() if isinstance(v, str)), "")
+            content = media.get(name) if name else None
+            if content is None:
+                problem(rid, "image", f'image "{name}" was not uploaded with the JSON file')
+                continue
+            try:
+                checked = check_image(content, name)
+            except AssetError as exc:
+                problem(rid, "image", str(exc))
+                continue
+            files[checked.ref] = checked
+            record["image"] = checked.ref
+            if task_type == "bbox":
+                record["width"], record["height"] = checked.width, checked.height
+        else:
+            text = data.get("text")
+            if not isinstance(text, str):
+                text = next((v for v in data.values() if isinstance(v, str)), None)
+            if text is None:
+                problem(rid, "data", "has no text")
+                continue
+            record["text"] = text
+        records.append(record)
+        line: dict[str, Any] = {"id": rid}
+        if task_type in ("classification", "multilabel"):
+            chosen = [c for r in results if r.get("type") == "choices"
+                      for c in r.get("value", {}).get("choices") or []]
+            labels += [c for c in chosen if c not in labels]
+            if task_type == "multilabel":
+                line["labels"] = chosen
+            elif len(chosen) != 1:
+                problem(rid, "choices", f"has {len(chosen)} choices; a classification record "
+                                        "needs exactly one")
+                continue
+            else:
+                line["label"] = chosen[0]
+        elif task_type == "ner":
+            spans = []
+            for r in results:
+                value = r.get("value") or {}
+                start = utf16_to_codepoints(record["text"], value.get("start", -1))
+                end = utf16_to_codepoints(record["text"], value.get("end", -1))
+                label = (value.get("labels") or [None])[0]
+                if start is None or end is None:
+                    problem(rid, "spans", f"offsets {value.get('start')}–{value.get('end')} are "
+                                          "outside the text")
+                    continue
+                if "text" in value and record["text"][start:end] != value["text"]:
+                    problem(rid, "spans", f"offsets {start}–{end} give "
+                            f'"{record["text"][start:end]}", but the annotation says '
+                            f'"{value["text"]}"')
+                    continue
+                if label is not None and label not in labels:
+                    labels.append(label)
+                spans.append([start, end, label])
+            line["spans"] = sorted(spans, key=lambda s: (s[0], s[1]))
+        else:
+            boxes = []
+            for r in results:
+                value = r.get("value") or {}
+                if value.get("rotation"):
+                    problem(rid, "boxes", "rotated boxes are not supported")
+                    continue
+                width = r.get("original_width") or record["width"]
+                height = r.get("original_height") or record["height"]
+                record["width"], record["height"] = width, height
+                label = (value.get("rectanglelabels") or [None])[0]
+                if label is not None and label not in labels:
+                    labels.append(label)
+                try:
+                    x = round(float(value["x"]) / 100 * width, 2)
+                    y = round(float(value["y"]) / 100 * height, 2)
+                    w = round(min(float(value["width"]) / 100 * width, width - x), 2)
+                    h = round(min(float(value["height"]) / 100 * height, height - y), 2)
+                except (KeyError, TypeError, ValueError):
+                    problem(rid, "boxes", "a rectangle lacks x, y, width or height")
+                    continue
+                boxes.append([x, y, w, h, label])
+            line["boxes"] = boxes
+        gold.append(line)
+    return finish(parsed, filename=filename, options=options, task_type=task_type,
+                  records=records, gold=gold, labels=labels, media=files)
