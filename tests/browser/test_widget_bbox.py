@@ -5,44 +5,23 @@ from __future__ import annotations
 
 import pytest
 
+from tests.browser.browser_helpers import close, drag, screen, wait_for
+
 pytestmark = pytest.mark.browser
 
 IMAGE = {"id": "r01", "image": "/banks/L4-bbox-traffic/images/r01.png", "width": 640, "height": 480}
 CONFIG = {"labels": ["car", "pedestrian", "traffic_sign"], "iou_threshold": 0.5}
 
 
-def screen(page, x, y):
-    """Where image pixel (x, y) is on the screen now."""
-    rect = page.locator(".lw-stage-img").bounding_box()
-    return rect["x"] + x * rect["width"] / 640, rect["y"] + y * rect["height"] / 480
-
-
-def drag(page, start, end):
-    page.mouse.move(*screen(page, *start))
-    page.mouse.down()
-    x1, y1 = screen(page, *start)
-    x2, y2 = screen(page, *end)
-    page.mouse.move((x1 + x2) / 2, (y1 + y2) / 2, steps=4)
-    page.mouse.move(x2, y2, steps=4)
-    page.mouse.up()
-
-
 def boxes(page):
     return page.evaluate("window.harness.values")["r01"]
-
-
-def close(actual, expected, tolerance=1):
-    """Boxes equal up to a pixel of rounding (the pointer lands on whole screen pixels)."""
-    return len(actual) == len(expected) and all(
-        a[4] == e[4] and all(abs(p - q) <= tolerance for p, q in zip(a[:4], e[:4], strict=True))
-        for a, e in zip(actual, expected, strict=True))
 
 
 def open_image(page, harness, **kwargs):
     second = {**IMAGE, "id": "r02", "image": "/banks/L4-bbox-traffic/images/r02.png"}
     harness.open(page, "bbox", [IMAGE, second], config=CONFIG, title="Traffic scene boxes", **kwargs)
-    page.wait_for_function("document.querySelector('.lw-stage-img').complete")
-    page.wait_for_function("parseFloat(document.querySelector('.lw-stage-img').style.width) > 0")
+    wait_for(page, "document.querySelector('.lw-stage-img').complete")
+    wait_for(page, "parseFloat(document.querySelector('.lw-stage-img').style.width) > 0")
 
 
 def test_draw_move_resize_relabel_delete(page, harness, shot):

@@ -6,53 +6,14 @@ from __future__ import annotations
 
 import pytest
 
+from tests.browser.browser_helpers import drag_select, span
+
 pytestmark = pytest.mark.browser
 
 # 🙂 (U+1F642) and 𠀋 (U+2000B, CJK Extension B) are one code point each but two UTF-16 units.
 ZH = "🙂𠀋记者王海燕从深圳市气象台获悉，深圳明天下午将出现暴雨。"
 EN = "Hi, this is  Maria Gonzalez from 42 Elm Street."
 LABELS = {"labels": ["PER", "ORG", "LOC", "TIME"]}
-
-
-def span(text, needle, label, occurrence=0):
-    start = -1
-    for _ in range(occurrence + 1):
-        start = text.index(needle, start + 1)
-    return [start, start + len(needle), label]
-
-
-def drag_select(page, needle, occurrence=0, pad=0):
-    """Select ``needle`` in the NER text with the mouse, from its first to its last character.
-
-    ``pad`` extends the drag by that many characters on each side (to catch spaces).
-    """
-    box = page.evaluate(
-        """([needle, occurrence, pad]) => {
-          const el = document.querySelector('.lw-ner-text');
-          const full = el.textContent;
-          let at = -1;
-          for (let i = 0; i <= occurrence; i++) at = full.indexOf(needle, at + 1);
-          const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
-          const nodes = [];
-          let seen = 0, n;
-          while ((n = walker.nextNode())) { nodes.push([n, seen]); seen += n.nodeValue.length; }
-          const rectOf = (index) => {
-            const [node, base] = nodes.filter(([nd, b]) => b <= index).pop();
-            const r = document.createRange();
-            const len = full.codePointAt(index) > 0xffff ? 2 : 1;
-            r.setStart(node, index - base); r.setEnd(node, index - base + len);
-            return r.getBoundingClientRect();
-          };
-          const first = rectOf(at - pad), last = rectOf(at + needle.length - 1 + pad);
-          return {x1: first.left + 1, y1: first.top + first.height / 2,
-                  x2: last.right - 1, y2: last.top + last.height / 2};
-        }""", [needle, occurrence, pad])
-    page.mouse.move(box["x1"], box["y1"])
-    page.mouse.down()
-    page.mouse.move((box["x1"] + box["x2"]) / 2, box["y2"], steps=3)
-    page.mouse.move(box["x2"], box["y2"], steps=3)
-    page.mouse.up()
-    page.wait_for_function("() => !window.getSelection().isCollapsed")
 
 
 def test_mouse_selection_gives_code_point_offsets(page, harness):

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import pytest
 
+from tests.browser.browser_helpers import wait_for
+
 pytestmark = pytest.mark.browser
 
 
@@ -35,13 +37,13 @@ def test_transcription_of_audio_with_play_key(page, harness, shot):
     records = [{"id": "r01", "audio": "/banks/L4-asr-cs-en/audio/r01.wav",
                 "text": "A customer calling a hotline."}]
     harness.open(page, "transcription", records, config={"unit": "word"}, title="Transcribe the calls")
-    page.wait_for_function("document.querySelector('audio').readyState >= 1")
+    wait_for(page, "document.querySelector('audio').readyState >= 1")
     page.get_by_label("Transcription").focus()
     page.keyboard.press("Alt+k")
-    page.wait_for_function("!document.querySelector('audio').paused")
+    wait_for(page, "!document.querySelector('audio').paused")
     assert page.locator(".lw-play").get_attribute("aria-pressed") == "true"
     page.keyboard.press("Alt+k")
-    page.wait_for_function("document.querySelector('audio').paused")
+    wait_for(page, "document.querySelector('audio').paused")
     page.keyboard.type("hello I would like to track my order")
     assert page.locator(".lw-count").inner_text() == "8 words"
     assert harness.values(page) == {"r01": "hello I would like to track my order"}

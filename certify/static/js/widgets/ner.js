@@ -358,7 +358,8 @@
             return true;
           }
         }
-        if (target === textEl && ["ArrowLeft", "ArrowRight", "Home", "End"].indexOf(name) >= 0) {
+        // Alt+arrows are the exam page's (previous / next question).
+        if (target === textEl && !event.altKey && ["ArrowLeft", "ArrowRight", "Home", "End"].indexOf(name) >= 0) {
           moveCaret(name, event.shiftKey);
           return true;
         }
