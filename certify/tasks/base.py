@@ -194,7 +194,11 @@ class TaskType(ABC):
         :return: candidate key → :class:`TaskScore`, in the same order.
         :raise TaskValidationError: if the task or any response is invalid; problems name the
             candidate (``str`` of its key), the record and the field.
+        :raise TypeError: if ``responses_by_candidate`` is not a mapping.
         """
+        if not isinstance(responses_by_candidate, Mapping):
+            raise TypeError("responses_by_candidate must map each candidate to their responses, not "
+                            f"{type(responses_by_candidate).__name__}")
         task = task if isinstance(task, PreparedTask) else self.prepare(task)
         problems = Problems("response")
         answers = [
@@ -202,6 +206,8 @@ class TaskType(ABC):
             for key, responses in responses_by_candidate.items()
         ]
         problems.raise_if_any()
+        if not answers:
+            return {}
         if not self.auto_scored:
             return {key: self._unmarked(task, row) for key, row in zip(responses_by_candidate, answers,
                                                                      strict=True)}

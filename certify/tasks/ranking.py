@@ -65,7 +65,8 @@ class RankingTask(TaskType):
                                               f"({', '.join(ids)})")
             elif item in placed:
                 problems.add(f"{where}[{i}]", f'candidate "{item}" is ranked twice')
-            placed.add(item)
+            else:
+                placed.add(item)
         missing = [c for c in ids if c not in placed]
         if missing and len(problems.found) == before:
             problems.add(where, f"leaves out {', '.join(missing)}: rank every candidate")

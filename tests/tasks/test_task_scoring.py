@@ -157,6 +157,12 @@ def test_invalid_responses_raise_listing_every_problem_with_the_candidate():
     ]
 
 
+def test_score_many_with_no_candidates_and_with_something_else_than_a_mapping():
+    assert score_many(spec("ner"), {}) == {}
+    with pytest.raises(TypeError, match="must map each candidate to their responses, not list"):
+        score_many(spec("ner"), [{"r1": []}])
+
+
 def test_scoring_an_invalid_task_raises_its_problems():
     with pytest.raises(TaskValidationError, match=r'field "config\.labels": is required'):
         score(spec("ner", config={}), {})
