@@ -123,3 +123,18 @@ def test_keyboard_boxes(page, harness):
     page.keyboard.press("n")  # the next image has nothing to box: X confirms that
     page.keyboard.press("x")
     assert page.evaluate("window.harness.values")["r02"] == []
+
+
+def test_read_only_boxes_pan_instead_of_drawing(page, harness):
+    open_image(page, harness, values={"r01": [[150, 120, 100, 80, "car"]]}, read_only=True)
+    page.locator(".lw-viewport").focus()
+    page.keyboard.press("+")
+    before = page.locator(".lw-stage-img").bounding_box()
+    drag(page, (300, 300), (250, 280))
+    after = page.locator(".lw-stage-img").bounding_box()
+    assert after["x"] < before["x"] - 10  # the drag panned
+    page.keyboard.press("b")
+    page.keyboard.press("Delete")
+    assert harness.changes(page) == []
+    assert page.locator(".lw-box-layer .lw-box").count() == 1
+    assert page.get_by_label("Label of box 1").count() == 0

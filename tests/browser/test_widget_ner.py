@@ -109,3 +109,14 @@ def test_saved_spans_shown_and_removed_from_the_list(page, harness, shot):
     page.get_by_role("button", name="Remove “深圳” (LOC)").click()
     assert harness.values(page)["r03"] == [span(news, "王海燕", "PER"), span(news, "深圳市气象台", "ORG"),
                                            span(news, "明天下午", "TIME")]
+
+
+def test_read_only_shows_spans_and_changes_nothing(page, harness):
+    saved = {"z": [span(ZH, "王海燕", "PER")]}
+    harness.open(page, "ner", [{"id": "z", "text": ZH}], config=LABELS, values=saved, read_only=True)
+    page.locator("mark.lw-ent").click()
+    drag_select(page, "深圳市气象台")
+    page.keyboard.press("2")
+    assert harness.changes(page) == []
+    assert page.locator("mark.lw-ent").all_inner_texts() == ["王海燕"]
+    assert page.locator(".lw-remove").count() == 0

@@ -143,7 +143,7 @@
       boxes.forEach(function (b, i) {
         var d = describe(i);
         var pick = h("button", {type: "button", class: "lw-box-pick", "aria-pressed": i === selected ? "true" : "false",
-                                "aria-label": t("box_item", d)},
+                                "aria-label": t("box_item", d), title: t("box_item", d)},
                      [h("span", {class: "lw-tag " + colour(b[4]), text: String(i + 1)}),
                       h("span", {class: "lw-box-coords"}, [h("span", {text: t("box_pos", d)}),
                                                            h("span", {text: t("box_size", d)})])]);
@@ -435,7 +435,7 @@
         h("div", {class: "lw-bbox-work"}, [
           el.viewport,
           h("aside", {class: "lw-box-panel", "aria-label": t("boxes")}, [
-            h("h3", {class: "lw-subtitle"}, [t("boxes") + " ", el.count]), el.list])]),
+            h("h4", {class: "lw-subtitle"}, [t("boxes") + " ", el.count]), el.list])]),
         h("p", {class: "lw-help muted", id: helpId, text: f.readOnly ? "" : t("bbox_help")})]));
       el.viewport.addEventListener("pointerdown", onPointerDown);
       el.viewport.addEventListener("pointermove", onPointerMove);

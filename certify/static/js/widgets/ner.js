@@ -331,7 +331,7 @@
         toolbar,
         f.readOnly ? null : h("p", {class: "lw-help muted", text: t("ner_help")}),
         textEl,
-        h("h3", {class: "lw-subtitle", text: t("entities")}),
+        h("h4", {class: "lw-subtitle", text: t("entities")}),
         listEl]));
       drawText();
       drawList();

@@ -84,8 +84,8 @@
     no_objects: "No objects",
     confirm_no_boxes: "Confirmed: this image has no objects to box.",
     box_item: "{i}. {label} — x {x}, y {y}, {w} × {h}",
-    box_pos: "x {x}, y {y}",
-    box_size: "{w} × {h}",
+    box_pos: "{x}, {y}",
+    box_size: "{w}×{h}",
     box_label_for: "Label of box {i}",
     delete_box: "Delete box {i}",
     drew_box: "Box {i} drawn: {label}.",
@@ -270,7 +270,7 @@
       list.appendChild(h("div", {class: "lw-key"}, [dt, h("dd", {text: entry[1]})]));
     });
     return h("section", {class: "lw-keys", "aria-label": t("shortcuts")}, [
-      h("h3", {class: "lw-keys-title", text: t("shortcuts")}), list,
+      h("h4", {class: "lw-keys-title", text: t("shortcuts")}), list,
       altNote ? h("p", {class: "lw-keys-note", text: t("in_text_box")}) : null]);
   }
 
@@ -305,7 +305,8 @@
     root.setAttribute("aria-label", (opts.task && opts.task.title) || spec.type);
 
     var status = h("div", {class: "sr-only", "aria-live": "polite", "aria-atomic": "true"});
-    var message = h("p", {class: "lw-message", role: "status", "aria-live": "polite", hidden: true});
+    // Warnings show here and are read out through the status region below.
+    var message = h("p", {class: "lw-message", hidden: true});
     var position = h("span", {class: "lw-position"});
     var progress = h("span", {class: "lw-progress"});
     var prevButton = h("button", {type: "button", class: "btn btn-small lw-prev",
@@ -400,9 +401,14 @@
         area.textContent = "";
         api.warn("");
         spec.render(records[i], clone(values[records[i].id]), area, i);
+        // Keep the current record's chip visible in a long list, scrolling the list only (not
+        // the page, which would jump away from the record being labelled).
         var chip = chips.children[i] && chips.children[i].firstChild;
-        if (chip && chip.scrollIntoView && nav.scrollHeight > nav.clientHeight) {
-          chip.scrollIntoView({block: "nearest"});
+        if (chip && nav.scrollHeight > nav.clientHeight) {
+          var c = chip.getBoundingClientRect();
+          var n = nav.getBoundingClientRect();
+          if (c.top < n.top) { nav.scrollTop -= n.top - c.top + 4; }
+          else if (c.bottom > n.bottom) { nav.scrollTop += c.bottom - n.bottom + 4; }
         }
       }
       refreshNav();
