@@ -11,6 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from certify.auth.models import User
 from certify.clock import now_utc
 from certify.db import UTCDateTime, db
+from certify.exams.models import Sitting
 from certify.grading.models import LevelPass
 from certify.syllabus.models import Level
 
@@ -41,12 +42,15 @@ class Certificate(db.Model):
     holder_name: Mapped[str] = mapped_column(sa.String(100))
     holder_id_number: Mapped[str] = mapped_column(sa.String(32))
     issue_date: Mapped[date]
-    expiry_date: Mapped[date]
+    #: Last day of validity; ``None`` when the level's certificates do not expire (validity 0).
+    expiry_date: Mapped[date | None]
     issued_dt: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
     issued_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
-    #: HMAC-SHA256 of the number and printed fields (see ``certificates.verification``).
+    #: HMAC-SHA256 of the number and printed fields (see ``certificates.verification``): the
+    #: 20-symbol compact form, shown grouped (``format_code``).
     verification_code: Mapped[str] = mapped_column(sa.String(40))
-    status: Mapped[str] = mapped_column(sa.String(20), default=CertificateStatus.VALID.value)
+    status: Mapped[str] = mapped_column(sa.String(20), default=CertificateStatus.VALID.value,
+                                        index=True)
     revoked_dt: Mapped[datetime | None] = mapped_column(UTCDateTime)
     revoke_reason: Mapped[str | None] = mapped_column(sa.Text)
     revoked_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id",
@@ -54,14 +58,44 @@ class Certificate(db.Model):
     #: The certificate this one replaces (a reissue points back at the one it replaced).
     replaces_id: Mapped[int | None] = mapped_column(sa.ForeignKey("certificate.id",
                                                                   ondelete="RESTRICT"))
+    #: Why it was reissued (e.g. "name corrected"), on the new certificate.
+    reissue_reason: Mapped[str | None] = mapped_column(sa.Text)
 
     level_pass: Mapped[LevelPass] = relationship()
     candidate: Mapped[User] = relationship(foreign_keys=[candidate_id])
+    issued_by: Mapped[User | None] = relationship(foreign_keys=[issued_by_id])
+    revoked_by: Mapped[User | None] = relationship(foreign_keys=[revoked_by_id])
     level: Mapped[Level] = relationship()
+    sitting: Mapped[Sitting | None] = relationship()
     replaces: Mapped[Certificate | None] = relationship(remote_side=[id],
                                                         back_populates="replaced_by")
     replaced_by: Mapped[Certificate | None] = relationship(back_populates="replaces",
                                                            uselist=False)
+
+    @property
+    def level_number(self) -> int:
+        return self.level.number
+
+    @property
+    def level_labels(self) -> tuple[str, str]:
+        """The level as printed: (English, Chinese)."""
+        from certify.certificates.numbers import level_labels
+
+        return level_labels(self.level.number)
+
+    @property
+    def is_expired(self) -> bool:
+        """Whether the validity ended before today (in the examining body's time zone)."""
+        from certify.certificates.operations import today
+
+        return self.expiry_date is not None and self.expiry_date < today()
+
+    @property
+    def display_status(self) -> str:
+        """``valid``, ``expired``, ``revoked`` or ``replaced``: what verification says."""
+        if self.status == CertificateStatus.VALID.value and self.is_expired:
+            return "expired"
+        return self.status
 
     __table_args__ = (
         sa.CheckConstraint("status IN ('valid', 'revoked', 'replaced')", name="status_known"),

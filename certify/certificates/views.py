@@ -1,0 +1,300 @@
+"""Certificate pages: public verification and key set, holders' downloads, administration."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from certify.audit import AuditEvent
+from certify.auth.decorators import login_required, role_required, wants_json
+from certify.auth.forms import ConfirmForm
+from certify.auth.models import Role
+from certify.certificates import badges, operations
+from certify.certificates.forms import ReissueForm, RevokeForm, VerifyForm
+from certify.certificates.models import Certificate, CertificateStatus
+from certify.certificates.verification import format_code, normalise_code
+from certify.db import db
+from certify.exams.models import Sitting
+from certify.extensions import limiter
+from certify.grading.models import LevelPass
+from certify.syllabus.models import Level
+
+bp = Blueprint("certificates", __name__)
+
+PAGE_SIZE = 50
+STATUSES = ("valid", "expired", "revoked", "replaced")
+
+#: One budget for every verification request of an address (page, JSON and form alike).
+verify_limit = limiter.shared_limit(
+    lambda: current_app.config["CERTIFICATE_VERIFY_RATE_LIMIT"], scope="certificate-verify")
+
+
+def public_base_url() -> str:
+    """The site's external root for QR codes and credentials: PUBLIC_BASE_URL, else this
+    request's."""
+    return (current_app.config.get("PUBLIC_BASE_URL") or request.url_root).rstrip("/")
+
+
+def _jwks_url() -> str:
+    return public_base_url() + url_for("certificates.jwks")
+
+
+# --------------------------------------------------------------------------- public
+
+@bp.route("/verify")
+@verify_limit
+def verify_form():
+    """The form to type a number and code; a filled form goes to the number's page."""
+    form = VerifyForm(request.args)
+    if request.args and form.validate():
+        args = {"number": form.number.data.strip().upper()}
+        if form.code.data and normalise_code(form.code.data):
+            args["code"] = normalise_code(form.code.data)
+        return redirect(url_for("certificates.verify", **args))
+    return render_template("certificates/verify.html", form=form, result=None)
+
+
+@bp.route("/verify/<number>")
+@verify_limit
+def verify(number: str):
+    """The state of a certificate, as a page or (``Accept: application/json`` or
+    ``?format=json``) as JSON for employers' systems."""
+    code = request.args.get("code")
+    result = operations.verify(number, code)
+    status = 404 if result.state == "not_found" else 200
+    if request.args.get("format") == "json" or wants_json():
+        response = jsonify(result.as_json())
+        response.status_code = status
+        response.headers["Access-Control-Allow-Origin"] = "*"  # public, no credentials
+        response.headers["Cache-Control"] = "no-store"
+        return response
+    form = VerifyForm(formdata=None, data={"number": result.number,
+                                           "code": format_code(code) if code else ""})
+    return render_template("certificates/verify.html", form=form, result=result), status
+
+
+@bp.route("/.well-known/jwks.json")
+def jwks():
+    """The public keys that sign the Open Badges credentials (JWKS)."""
+    response = jsonify(badges.public_jwks(*operations.published_keys()))
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    response.headers["Cache-Control"] = "public, max-age=3600"
+    return response
+
+
+@bp.route("/issuer")
+def issuer():
+    """The examining body as an Open Badges issuer profile (the credentials' ``issuer.id``)."""
+    profile = operations.issuer_profile(public_base_url()).as_json()
+    profile["@context"] = badges.CONTEXT
+    response = jsonify(profile)
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+# --------------------------------------------------------------------------- holders
+
+@bp.route("/certificates/")
+@role_required(Role.CANDIDATE)
+def mine():
+    return render_template("certificates/mine.html",
+                           certificates=operations.certificates_of(current_user))
+
+
+def _downloadable(certificate_id: int) -> Certificate:
+    certificate = operations.get_for_download(certificate_id, current_user)
+    if certificate is None:
+        abort(404)
+    return certificate
+
+
+@bp.route("/certificates/<int:certificate_id>.pdf")
+@login_required
+def download_pdf(certificate_id: int):
+    """The PDF, for its holder (valid certificates) and administrators."""
+    certificate = _downloadable(certificate_id)
+    pdf = operations.render_pdf(certificate, public_base_url())
+    return Response(pdf, mimetype="application/pdf", headers={
+        "Content-Disposition": f'attachment; filename="{operations.pdf_filename(certificate)}"',
+        "Cache-Control": "private, no-store"})
+
+
+@bp.route("/certificates/<int:certificate_id>/open-badge.jwt")
+@login_required
+def download_badge(certificate_id: int):
+    """The Open Badges 3.0 credential (VC-JWT), for its holder and administrators."""
+    certificate = _downloadable(certificate_id)
+    token = operations.open_badge(certificate, public_base_url(), _jwks_url())
+    return Response(token, mimetype="application/vc+jwt", headers={
+        "Content-Disposition": f'attachment; filename="{certificate.number}.jwt"',
+        "Cache-Control": "private, no-store"})
+
+
+# --------------------------------------------------------------------------- administrators
+
+def _int_arg(name: str) -> int | None:
+    value = request.args.get(name, "")
+    return int(value) if value.isdigit() else None
+
+
+@bp.route("/admin/certificates/")
+@role_required(Role.ADMIN)
+def admin_list():
+    query = sa.select(Certificate).order_by(Certificate.issued_dt.desc(), Certificate.id.desc())
+    sitting_id, level_number = _int_arg("sitting"), _int_arg("level")
+    status = request.args.get("status") if request.args.get("status") in STATUSES else None
+    text = (request.args.get("q") or "").strip()
+    if sitting_id is not None:
+        query = query.where(Certificate.sitting_id == sitting_id)
+    if level_number is not None:
+        query = query.join(Level, Level.id == Certificate.level_id).where(
+            Level.number == level_number)
+    if status in ("valid", "expired"):
+        today = operations.today()
+        query = query.where(Certificate.status == CertificateStatus.VALID.value)
+        unexpired = sa.or_(Certificate.expiry_date.is_(None), Certificate.expiry_date >= today)
+        query = query.where(unexpired if status == "valid" else sa.not_(unexpired))
+    elif status is not None:
+        query = query.where(Certificate.status == status)
+    if text:
+        like = f"%{text.lower()}%"
+        query = query.where(sa.or_(sa.func.lower(Certificate.number).like(like),
+                                   sa.func.lower(Certificate.holder_name).like(like)))
+    page = db.paginate(query, per_page=PAGE_SIZE, error_out=False)
+    sittings = db.session.scalars(
+        sa.select(Sitting).where(Sitting.id.in_(sa.select(Certificate.sitting_id)))
+        .order_by(Sitting.opens_dt.desc())).all()
+    return render_template("certificates/admin_list.html", page=page, q=text, status=status,
+                           sitting_id=sitting_id, level_number=level_number, sittings=sittings,
+                           withdrawn=operations.withdrawn_pass_certificates())
+
+
+@bp.route("/admin/certificates/sittings/")
+@role_required(Role.ADMIN)
+def admin_sittings():
+    return render_template("certificates/admin_sittings.html",
+                           summaries=operations.sitting_summaries())
+
+
+@bp.route("/admin/certificates/sittings/<int:sitting_id>")
+@role_required(Role.ADMIN)
+def admin_sitting(sitting_id: int):
+    sitting = db.get_or_404(Sitting, sitting_id)
+    passes = db.session.scalars(sa.select(LevelPass).where(LevelPass.sitting_id == sitting.id)
+                                .order_by(LevelPass.id)).all()
+    issued = {c.level_pass_id: c for c in db.session.scalars(
+        sa.select(Certificate).where(Certificate.level_pass_id.in_([p.id for p in passes]))
+        .order_by(Certificate.id))}
+    eligible = {p.id for p in operations.eligible_passes(sitting)}
+    return render_template("certificates/admin_sitting.html", sitting=sitting, passes=passes,
+                           issued=issued, eligible=eligible, confirm=ConfirmForm())
+
+
+@bp.route("/admin/certificates/sittings/<int:sitting_id>/issue", methods=["POST"])
+@role_required(Role.ADMIN)
+def issue_sitting(sitting_id: int):
+    sitting = db.get_or_404(Sitting, sitting_id)
+    if ConfirmForm().validate_on_submit():
+        try:
+            outcome = operations.issue_sitting(sitting, actor=current_user)
+        except operations.CertificateError as exc:
+            flash(exc.message, "error")
+        else:
+            flash(_("%(n)s certificate(s) issued.", n=len(outcome.issued)), "success")
+            for level_pass, reason in outcome.refused:
+                flash(_("%(name)s: %(reason)s", name=level_pass.candidate.name, reason=reason),
+                      "warning")
+    return redirect(url_for("certificates.admin_sitting", sitting_id=sitting.id))
+
+
+@bp.route("/admin/certificates/passes/<int:level_pass_id>/issue", methods=["POST"])
+@role_required(Role.ADMIN)
+def issue_pass(level_pass_id: int):
+    level_pass = db.get_or_404(LevelPass, level_pass_id)
+    if ConfirmForm().validate_on_submit():
+        try:
+            certificate, created = operations.issue_certificate(level_pass, actor=current_user)
+        except operations.CertificateError as exc:
+            flash(exc.message, "error")
+        else:
+            flash(_("Certificate %(number)s issued to %(name)s.", number=certificate.number,
+                    name=certificate.holder_name) if created else
+                  _("%(name)s already has certificate %(number)s.",
+                    name=certificate.holder_name, number=certificate.number),
+                  "success" if created else "info")
+    if level_pass.sitting_id is None:
+        return redirect(url_for("certificates.admin_sittings"))
+    return redirect(url_for("certificates.admin_sitting", sitting_id=level_pass.sitting_id))
+
+
+@bp.route("/admin/certificates/sittings/<int:sitting_id>/certificates.zip")
+@role_required(Role.ADMIN)
+def sitting_zip(sitting_id: int):
+    """Every valid certificate of a sitting as PDFs in one ZIP."""
+    sitting = db.get_or_404(Sitting, sitting_id)
+    archive = operations.sitting_zip(sitting, public_base_url(), actor=current_user)
+    return send_file(archive, mimetype="application/zip", as_attachment=True,
+                     download_name=f"certificates-sitting-{sitting.id}.zip", max_age=0)
+
+
+@bp.route("/admin/certificates/<int:certificate_id>")
+@role_required(Role.ADMIN)
+def admin_detail(certificate_id: int):
+    certificate = db.get_or_404(Certificate, certificate_id)
+    events = db.session.scalars(
+        sa.select(AuditEvent).where(AuditEvent.target_type == "Certificate",
+                                    AuditEvent.target_id == str(certificate.id))
+        .order_by(AuditEvent.created_dt.desc(), AuditEvent.id.desc())).all()
+    return render_template("certificates/admin_detail.html", certificate=certificate,
+                           events=events, revoke_form=RevokeForm(), reissue_form=ReissueForm(),
+                           replacement=operations.current_replacement(certificate))
+
+
+@bp.route("/admin/certificates/<int:certificate_id>/revoke", methods=["POST"])
+@role_required(Role.ADMIN)
+def revoke(certificate_id: int):
+    certificate = db.get_or_404(Certificate, certificate_id)
+    form = RevokeForm()
+    if form.validate_on_submit():
+        try:
+            operations.revoke(certificate, form.reason.data, actor=current_user)
+        except operations.CertificateError as exc:
+            flash(exc.message, "error")
+        else:
+            flash(_("Certificate %(number)s is revoked.", number=certificate.number), "success")
+    else:
+        flash(_("Give the reason for revoking the certificate."), "error")
+    return redirect(url_for("certificates.admin_detail", certificate_id=certificate.id))
+
+
+@bp.route("/admin/certificates/<int:certificate_id>/reissue", methods=["POST"])
+@role_required(Role.ADMIN)
+def reissue(certificate_id: int):
+    certificate = db.get_or_404(Certificate, certificate_id)
+    form = ReissueForm()
+    if form.validate_on_submit():
+        try:
+            new = operations.reissue(certificate, form.reason.data, actor=current_user)
+        except operations.CertificateError as exc:
+            flash(exc.message, "error")
+        else:
+            flash(_("Certificate %(new)s replaces %(old)s.", new=new.number,
+                    old=certificate.number), "success")
+            return redirect(url_for("certificates.admin_detail", certificate_id=new.id))
+    else:
+        flash(_("Give the reason for the reissue, e.g. the name was corrected."), "error")
+    return redirect(url_for("certificates.admin_detail", certificate_id=certificate.id))
