@@ -1011,9 +1011,16 @@ def qr_penalties(symbols: np.ndarray) -> np.ndarray:
         long = lengths >= 5
         scores += np.bincount(starts[:-1][long] // (n * (n + 1)), weights=lengths[long] - 2,
                               minlength=k).astype(np.int64)
-        padded = np.pad(grid, ((0, 0), (0, 0), (4, 4))).astype(np.int64)
-        windows = sum(padded[:, :, i:i + n - 2] << (10 - i) for i in range(11))
-        scores += 40 * sum((windows == p).sum(axis=(1, 2)) for p in _FINDER_LIKE)
+        # Each run of 11 modules (four light ones added at both ends) as an 11-bit number,
+        # built in place in 16 bits: the finder-like patterns are two such numbers.
+        padded = np.zeros((k, n, n + 8), dtype=np.int16)
+        padded[:, :, 4:n + 4] = grid
+        windows = padded[:, :, :n - 2].copy()
+        for i in range(1, 11):
+            windows <<= 1
+            windows |= padded[:, :, i:i + n - 2]
+        scores += 40 * ((windows == _FINDER_LIKE[0]) | (windows == _FINDER_LIKE[1])) \
+            .sum(axis=(1, 2))
     corner = symbols[:, :-1, :-1]
     blocks = ((corner == symbols[:, 1:, :-1]) & (corner == symbols[:, :-1, 1:])
               & (corner == symbols[:, 1:, 1:]))

@@ -244,3 +244,23 @@ def test_branding_without_signatory_and_with_long_body_names():
                         body_name_zh="人工智能训练师职业技能等级评价中心" * 3)
     text = page_text(render_certificate(make_data(issued_on=date(2027, 1, 5)), branding))
     assert "2027年1月5日" in text
+
+
+def _embedded_subsets(document: bytes) -> dict[str, int]:
+    """Return the embedded WenQuanYi subsets of a PDF: base font name → number of codes."""
+    fonts = PdfReader(io.BytesIO(document)).pages[0]["/Resources"]["/Font"]
+    return {str(font["/BaseFont"]): int(font["/LastChar"]) + 1
+            for font in (f.get_object() for f in fonts.values())
+            if "WenQuanYiMicroHei" in str(font["/BaseFont"])}
+
+
+def test_static_text_shares_one_subset_and_the_name_gets_a_small_one():
+    first = _embedded_subsets(render_certificate(make_data(holder_name="赵敏"), BRANDING))
+    second = _embedded_subsets(render_certificate(make_data(holder_name="钱学森"), BRANDING))
+    shared = set(first) & set(second)
+    assert len(first) == len(second) == 2 and len(shared) == 1  # titles and labels: same font
+    (static,) = shared
+    assert first[static] > 45  # every glyph of the titles, labels and body name
+    per_document = [count for name, count in (*first.items(), *second.items()) if name != static]
+    # The name, level and dates only: no ASCII block (reportlab's default would add 96 codes).
+    assert all(count < 50 for count in per_document)
