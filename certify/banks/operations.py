@@ -367,10 +367,8 @@ def discard_draft(item: Item, *, actor: User) -> None:
             or len(item.versions) < 2:
         raise ReviewError([_("Only an unapproved newer version can be discarded.")])
     number = version.number
-    item.versions.remove(version)
-    db.session.delete(version)
+    item.versions.remove(version)  # the delete-orphan cascade deletes it
     db.session.flush()
-    db.session.expire(item, ["versions"])
     _sync_status(item)
     audit("bank.draft_discarded", item, actor=actor, ref=item.ref, version=number)
 

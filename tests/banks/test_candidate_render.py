@@ -10,6 +10,7 @@ from flask import render_template
 
 from certify.banks.render import candidate_item
 
+
 class _Tags(HTMLParser):
     def __init__(self):
         super().__init__()

@@ -23,6 +23,8 @@ SCRIPTS = [
     "gen_rating_cs_replies_zh",
     "gen_ranking_answers",
     "gen_rubric_records",
+    "gen_collection_check_en",
+    "gen_order_table_quality_en",
 ]
 
 

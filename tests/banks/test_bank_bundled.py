@@ -1,0 +1,84 @@
+"""The bundled banks: the demo loader imports all of question_banks/ with no error, approved by a
+second examiner, and the default exams of levels 5, 4 and 3 have no coverage gap."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import pytest
+import sqlalchemy as sa
+
+from certify import demo
+from certify.banks.coverage import coverage
+from certify.banks.demo import AUTHOR, REVIEWER, load_banks
+from certify.banks.models import Item
+from certify.banks.practical import task_spec
+from certify.banks.scoring import score_objective
+from certify.db import db
+from certify.tasks import get_task_type, task_types
+
+
+@pytest.fixture
+def bundled(app):
+    messages: list[str] = []
+    demo.load_syllabus(messages.append)
+    demo.load_accounts(messages.append)
+    load_banks(messages.append)
+    db.session.commit()
+    return messages
+
+
+def test_the_whole_bundled_bank_loads_approved(bundled):
+    items = db.session.scalars(sa.select(Item)).all()
+    types = Counter(i.type for i in items)
+    assert sum(n for t, n in types.items() if t != "practical") >= 300
+    assert types["practical"] >= 10
+    assert all(i.status == "approved" and i.live_version is not None for i in items)
+    for item in items:
+        version = item.live_version
+        assert version.created_by.email == AUTHOR and version.approved_by.email == REVIEWER
+    assert "all approved" in bundled[-1]
+    check_every_task_type_is_bundled_with_valid_gold()
+    check_every_objective_key_scores_full_marks()
+
+
+def check_every_task_type_is_bundled_with_valid_gold():
+    practical = db.session.scalars(sa.select(Item).where(Item.type == "practical")).all()
+    kinds = Counter(i.live_version.content["task"]["task_type"] for i in practical)
+    auto = {name for name, t in task_types().items() if t.auto_scored}
+    assert auto <= set(kinds), f"no bundled task of type {auto - set(kinds)}"
+    assert kinds["rubric"] >= 2
+    for item in practical:
+        version = item.live_version
+        spec = task_spec(version.content, version.key)
+        task_type = get_task_type(spec.task_type)
+        assert task_type.validate_task(spec) == [], item.ref
+        if task_type.auto_scored:
+            perfect = {g["id"]: g[task_type.gold_field] for g in spec.gold}
+            assert task_type.score(spec, perfect).score == 100, item.ref
+
+
+def check_every_objective_key_scores_full_marks():
+    for item in db.session.scalars(sa.select(Item).where(
+            Item.type.in_(["single", "multiple", "true_false", "fill_in"]))):
+        version = item.live_version
+        key = version.key
+        if item.type == "fill_in":
+            answer = [str(b["numeric"]) if "numeric" in b else b["accepted"][0]
+                      for b in key["blanks"]]
+        else:
+            answer = key["correct"]
+        result = score_objective(item.type, version.content, key, version.points, answer)
+        assert result.points == float(version.points), item.ref
+
+
+def test_no_coverage_gap_for_the_default_exams(bundled, author, login_as):
+    gaps = {}
+    for level in (5, 4, 3):
+        for component in ("theory", "skills"):
+            report = coverage(level, component)
+            if not report.ok:
+                gaps[(level, component)] = [(r.ref, r.needed, r.available) for r in report.gaps]
+    assert gaps == {}
+    page = login_as(author).get("/bank/coverage?level=3&component=skills")
+    assert 'class="is-gap"' not in page.text and "every unit has enough" in page.text
