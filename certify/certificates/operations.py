@@ -340,7 +340,8 @@ def reissue(certificate: Certificate, reason: str, *, actor: User | None) -> Cer
     has a new number, today's date of issue (and expiry from it), and points back at the old
     one (``replaces_id``), whose verification says "replaced" with the new number.
 
-    :raise CertificateError: no reason given, or the certificate is not valid.
+    :raise CertificateError: no reason given, the certificate is not valid, or its pass was
+        withdrawn.
     """
     reason = (reason or "").strip()
     if not reason:
@@ -350,6 +351,9 @@ def reissue(certificate: Certificate, reason: str, *, actor: User | None) -> Cer
     if old.status != CertificateStatus.VALID.value:
         raise CertificateError(_("Only a valid certificate can be reissued; this one is "
                                  "%(status)s.", status=old.status))
+    if level_pass.withdrawn_dt is not None:
+        raise CertificateError(_("The level pass of this certificate was withdrawn by a "
+                                 "regrade: revoke it rather than reissue it."))
     old.status = CertificateStatus.REPLACED.value
     db.session.flush()  # the valid-per-pass index must see the old one leave first
     new = _new_certificate(level_pass, old.candidate, actor=actor, replaces=old, reason=reason)

@@ -154,6 +154,8 @@ def test_a_withdrawn_pass_is_flagged_not_revoked(app, candidate, make_pass):
     assert operations.withdrawn_pass_certificates() == [certificate]
     assert actions("certificate.pass_withdrawn")[0].details["number"] == certificate.number
     assert operations.admin_counts()["withdrawn"] == 1
+    with pytest.raises(operations.CertificateError, match="revoke it"):
+        operations.reissue(certificate, "Name corrected", actor=None)
 
 
 def test_cli_issues_a_sittings_certificates(app, runner, make_user, sitting, make_pass):
