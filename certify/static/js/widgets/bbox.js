@@ -473,6 +473,11 @@
     });
     f.listen(document, "keydown", onSpace);
     f.listen(document, "keyup", onSpace);
+    // A Space released in another window never reaches this page's keyup.
+    f.listen(window, "blur", function () {
+      spaceDown = false;
+      if (el.viewport) { el.viewport.classList.remove("is-pannable"); }
+    });
     f.start();
     return {destroy: f.destroy, keyDown: f.keyDown};
   });
