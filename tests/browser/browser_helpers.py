@@ -68,7 +68,11 @@ def drag_select(page, needle, occurrence=0, pad=0):
 def screen(page, x, y):
     """Where image pixel (x, y) is on the screen now."""
     rect = page.locator(".lw-stage-img").bounding_box()
-    return rect["x"] + x * rect["width"] / 640, rect["y"] + y * rect["height"] / 480
+    point = rect["x"] + x * rect["width"] / 640, rect["y"] + y * rect["height"] / 480
+    size = page.viewport_size
+    # A pointer event off the screen would not reach the page: scroll the image into view first.
+    assert 0 <= point[0] < size["width"] and 0 <= point[1] < size["height"], f"{point} is off screen"
+    return point
 
 
 def drag(page, start, end):

@@ -143,6 +143,8 @@ def test_candidate_sits_an_exam(app, make_user, live_server, page, shot):
     # 4. Boxes: draw two and resize both by their corner handles.
     go_to(page, 4)
     wait_for(page, "parseFloat(document.querySelector('.lw-stage-img').style.width) > 0")
+    # At 1280×720 the image starts below the guideline: scroll it into view, as a candidate would.
+    page.evaluate("document.querySelector('.lw-viewport').scrollIntoView({block: 'center'})")
     drag(page, (120, 140), (220, 220))
     page.keyboard.press("Escape")
     page.keyboard.press("2")
