@@ -149,7 +149,7 @@ class SingleForm(ChoiceForm):
 class MultipleForm(ChoiceForm):
     item_type = "multiple"
     correct = MultiCheckboxField(_l("Correct options"), choices=choices((c, c) for c in OPTION_IDS))
-    scoring = SelectField(_l("Scoring"), choices=choices([
+    scoring = SelectField(_l("Scoring"), default="all_or_nothing", choices=choices([
         ("all_or_nothing", _l("All or nothing: full points only for exactly the right options")),
         ("partial", _l("Partial credit: a share per correct pick, minus a penalty per wrong one"))]))
     penalty = DecimalField(_l("Penalty per wrong pick"), default=Decimal(1), places=None,
@@ -201,8 +201,8 @@ class TrueFalseForm(ItemForm):
 
 
 class BlankForm(Form):
-    kind = SelectField(_l("Kind"), choices=choices([("text", _l("Text")),
-                                                    ("numeric", _l("Number"))]))
+    kind = SelectField(_l("Kind"), default="text", choices=choices([("text", _l("Text")),
+                                                                    ("numeric", _l("Number"))]))
     accepted = TextAreaField(_l("Accepted answers (one per line)"), render_kw={"rows": 2})
     value = StringField(_l("Number"))
     tolerance = StringField(_l("± tolerance"))
@@ -223,7 +223,7 @@ class FillInForm(ItemForm):
     item_type = "fill_in"
     blanks = FieldList(FormField(BlankForm), min_entries=3, max_entries=10)
     case_sensitive = BooleanField(_l("Case-sensitive text answers"))
-    scoring = SelectField(_l("Scoring"), choices=choices([
+    scoring = SelectField(_l("Scoring"), default="partial", choices=choices([
         ("partial", _l("Each blank earns an equal share")),
         ("all_or_nothing", _l("All or nothing"))]))
 
@@ -441,7 +441,7 @@ class ImportForm(FlaskForm):
     ref = StringField(_l("Task ref (Label Studio, COCO, CoNLL)"), validators=[Optional(),
                                                                              Length(max=64)])
     title = StringField(_l("Task title"), validators=[Optional(), Length(max=200)])
-    task_type = SelectField(_l("Label Studio choices are"), choices=choices([
+    task_type = SelectField(_l("Label Studio choices are"), default="", choices=choices([
         ("", _l("detected from the annotations")), ("classification", _l("one label per record")),
         ("multilabel", _l("several labels per record"))]), validators=[Optional()])
     difficulty = SelectField(_l("Difficulty"), coerce=int, choices=choices(DIFFICULTY_CHOICES),

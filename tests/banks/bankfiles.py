@@ -59,3 +59,7 @@ def xlsx_bytes(rows: list[dict[str, str]], columns: tuple[str, ...] = COLUMNS,
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+#: Two rows with one problem each: row 2 (answer) and row 3 (units).
+BAD_ROWS_EXAMPLE = [row(ref="X-001", answer="Z"), row(ref="X-002", units="L4:7.7")]
