@@ -26,6 +26,7 @@ import numpy as np
 from certify.scoring.boxes import BoxBatch
 from certify.scoring.counts import MatchCounts, prf_arrays
 from certify.scoring.edit_distance import levenshtein_many
+from certify.scoring.gcpause import gc_paused
 from certify.scoring.metrics import characters, kappa_weight_matrix, words
 
 __all__ = [
@@ -157,7 +158,8 @@ class _Overlap(MatchCounts):
     def __init__(self, gold: Sequence[Iterable], answers: Sequence[Sequence[Iterable | None]]):
         flat = _rows(answers, len(gold), type(self).__name__)
         gold_sets = [self._as_set(g) for g in gold]
-        answer_sets = [self._as_set(a) if a else frozenset() for a in flat]
+        with gc_paused():
+            answer_sets = [self._as_set(a) if a else frozenset() for a in flat]
         shape = (len(answers), len(gold))
         self.answered = np.fromiter((a is not None for a in flat), bool, len(flat)).reshape(shape)
         self.hits = np.fromiter(
@@ -221,27 +223,12 @@ class TextBatch:
         self, refs: Sequence[str], answers: Sequence[Sequence[str | None]], unit: str = "char"
     ):
         raw = _rows(answers, len(refs), "TextBatch")
-        flat = [a or "" for a in raw]
-        if unit == "char":
-            ref_units, hyp_units = list(map(characters, refs)), list(map(characters, flat))
-            ref_tokens, hyp_tokens = _code_points(ref_units), _code_points(hyp_units)
-        elif unit == "word":
-            ref_units, hyp_units = list(map(words, refs)), list(map(words, flat))
-            vocabulary: dict[str, int] = {}
-            for word in chain.from_iterable(ref_units):
-                vocabulary.setdefault(word, len(vocabulary) + 1)
-            ref_tokens = np.array([vocabulary[w] for w in chain.from_iterable(ref_units)], np.int64)
-            hyp_tokens = np.fromiter(
-                map(vocabulary.get, chain.from_iterable(hyp_units), repeat(0)), np.int64
+        with gc_paused():
+            ref_tokens, self.ref_lengths, hyp_tokens, hyp_lengths = _tokens(
+                refs, [a or "" for a in raw], unit
             )
-        else:
-            raise ValueError(f"TextBatch: unit must be 'char' or 'word', not {unit!r}")
-        self.ref_lengths = np.fromiter(map(len, ref_units), np.int64, len(ref_units))
-        hyp_lengths = np.fromiter(map(len, hyp_units), np.int64, len(hyp_units))
         pair_ref = np.tile(np.arange(len(refs)), len(answers))
-        distances = levenshtein_many(
-            ref_tokens, self.ref_lengths, hyp_tokens, hyp_lengths, pair_ref
-        )
+        distances = levenshtein_many(ref_tokens, self.ref_lengths, hyp_tokens, hyp_lengths, pair_ref)
         shape = (len(answers), len(refs))
         self.distances = distances.reshape(shape)
         self.answered = np.fromiter((a is not None for a in raw), bool, len(raw)).reshape(shape)
@@ -253,6 +240,29 @@ class TextBatch:
     def rates(self) -> np.ndarray:
         """Corpus error rate per candidate: all edits / max(all reference units, 1)."""
         return self.distances.sum(axis=1) / max(int(self.ref_lengths.sum()), 1)
+
+
+def _tokens(refs: Sequence[str], hyps: list[str], unit: str) -> tuple[np.ndarray, ...]:
+    """Token codes and lengths of the references and of the hypotheses, each one after another.
+
+    Characters are their code points; words get ids from the references' vocabulary (0 for a word
+    no reference has, which can never match).
+    """
+    if unit == "char":
+        ref_units, hyp_units = list(map(characters, refs)), list(map(characters, hyps))
+        ref_tokens, hyp_tokens = _code_points(ref_units), _code_points(hyp_units)
+    elif unit == "word":
+        ref_units, hyp_units = list(map(words, refs)), list(map(words, hyps))
+        vocabulary: dict[str, int] = {}
+        for word in chain.from_iterable(ref_units):
+            vocabulary.setdefault(word, len(vocabulary) + 1)
+        ref_tokens = np.array([vocabulary[w] for w in chain.from_iterable(ref_units)], np.int64)
+        hyp_tokens = np.fromiter(map(vocabulary.get, chain.from_iterable(hyp_units), repeat(0)), np.int64)
+    else:
+        raise ValueError(f"TextBatch: unit must be 'char' or 'word', not {unit!r}")
+    ref_lengths = np.fromiter(map(len, ref_units), np.int64, len(ref_units))
+    hyp_lengths = np.fromiter(map(len, hyp_units), np.int64, len(hyp_units))
+    return ref_tokens, ref_lengths, hyp_tokens, hyp_lengths
 
 
 def _code_points(texts: list[str]) -> np.ndarray:
@@ -278,10 +288,11 @@ class RankingBatch:
         reverse = [list(range(len(order) - 1, -1, -1)) for order in gold]
         shape = (len(answers), len(gold))
         self.answered = np.fromiter((a is not None for a in flat), bool, len(flat)).reshape(shape)
-        permutations = [
-            reverse[r] if order is None else list(map(ranks[r].__getitem__, order))
-            for r, order in zip(cycle(range(len(gold))), flat)
-        ]
+        with gc_paused():
+            permutations = [
+                reverse[r] if order is None else list(map(ranks[r].__getitem__, order))
+                for r, order in zip(cycle(range(len(gold))), flat)
+            ]
         self.spearman = np.ones(shape)
         self.kendall = np.ones(shape)
         sizes = np.array([len(order) for order in gold])

@@ -15,6 +15,7 @@ import numpy as np
 from scipy.optimize import linear_sum_assignment
 
 from certify.scoring.counts import MatchCounts
+from certify.scoring.gcpause import gc_paused
 
 __all__ = ["BoxBatch", "assign", "iou_xywh"]
 
@@ -86,16 +87,21 @@ class BoxBatch(MatchCounts):
         shape = (n_candidates, n_images)
         self.answered = np.fromiter((a is not None for a in raw), bool, len(raw)).reshape(shape)
         sizes = np.fromiter((len(a) if a else 0 for a in raw), np.int64, len(raw))
-        boxes = list(chain.from_iterable(a for a in raw if a))
+        with gc_paused():
+            boxes = list(chain.from_iterable(a for a in raw if a))
+            self._read_boxes(boxes, labels)
+        self._threshold = iou_threshold
+        self.n_pred = sizes.reshape(shape)
+        hits, iou_sum = self._match(sizes, n_images, widest)
+        self.hits, self.iou_sum = hits.reshape(shape), iou_sum.reshape(shape)
+
+    def _read_boxes(self, boxes: list, labels: dict) -> None:
+        """Coordinates and label codes of every predicted box (-1: a label gold does not use)."""
         self._xywh = np.fromiter(chain.from_iterable(map(_XYWH, boxes)), float, 4 * len(boxes))
         self._xywh = self._xywh.reshape(-1, 4)
         self._label = np.fromiter(
             map(labels.get, map(_LABEL, boxes), repeat(-1)), np.int64, len(boxes)
         )
-        self._threshold = iou_threshold
-        self.n_pred = sizes.reshape(shape)
-        hits, iou_sum = self._match(sizes, n_images, widest)
-        self.hits, self.iou_sum = hits.reshape(shape), iou_sum.reshape(shape)
 
     def _match(self, sizes: np.ndarray, n_images: int, widest: int):
         """Matched pairs and their IoU sum for every (candidate, image) group."""

@@ -16,6 +16,7 @@ from typing import Any, ClassVar
 
 import numpy as np
 
+from certify.scoring.gcpause import gc_paused
 from certify.scoring.policy import Policy, PolicyError, parse_policy, quality
 from certify.tasks.data import BatchScores, PreparedTask, RecordResult, TaskScore, TaskSpec
 from certify.tasks.problems import Problems, ValidationProblem, describe
@@ -201,10 +202,12 @@ class TaskType(ABC):
                             f"{type(responses_by_candidate).__name__}")
         task = task if isinstance(task, PreparedTask) else self.prepare(task)
         problems = Problems("response")
-        answers = [
-            self._answers(task, responses, problems.about(candidate=None if key is None else str(key)))
-            for key, responses in responses_by_candidate.items()
-        ]
+        with gc_paused():  # millions of small objects for a large exam; none in cycles
+            answers = [
+                self._answers(task, responses,
+                              problems.about(candidate=None if key is None else str(key)))
+                for key, responses in responses_by_candidate.items()
+            ]
         problems.raise_if_any()
         if not answers:
             return {}
@@ -213,7 +216,9 @@ class TaskType(ABC):
                                                                      strict=True)}
         scores = self._score(task, answers)
         points = task.policy.points(quality(task.metric, scores.metrics[task.metric]))
-        return dict(zip(responses_by_candidate, self._task_scores(task, scores, points), strict=True))
+        with gc_paused():
+            results = self._task_scores(task, scores, points)
+        return dict(zip(responses_by_candidate, results, strict=True))
 
     # -- internals --------------------------------------------------------------------------
 

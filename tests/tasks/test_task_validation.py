@@ -260,3 +260,12 @@ def test_bad_responses(task_type, record, value, config, message):
     with pytest.raises(TaskValidationError) as raised:
         get_task_type(task_type).validate_response(record, value, config)
     assert str(raised.value.problems[0]) == f'record "r1", {message}'
+
+
+@pytest.mark.parametrize("task_type", [t for t in EXAMPLES if t != "rubric"])
+def test_a_prepared_tasks_normalised_config_and_records_validate_responses_again(task_type):
+    """Grading re-checks saved answers against the prepared task; its normalised parts must do."""
+    kind = get_task_type(task_type)
+    prepared = kind.prepare(spec(task_type))
+    for record, gold_value in zip(prepared.records, prepared.gold, strict=True):
+        assert kind.validate_response(record, gold_value, dict(prepared.config)) == gold_value
