@@ -7,6 +7,7 @@ administrators' result page. Every function returns plain text; templates escape
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from decimal import Decimal
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
@@ -37,6 +38,14 @@ METRIC_LABELS = {
 
 #: Metrics shown to candidates, in this order (``task_score`` is shown separately).
 HIDDEN_METRICS = frozenset({"task_score", "rubric_max"})
+
+
+def points_text(value: Any) -> str:
+    """Points without trailing zeros or exponent: 10, 3.5, 0.25 (the ``points`` template filter)."""
+    if value is None:
+        return ""
+    text = f"{Decimal(str(value)):f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 def metric_label(name: str) -> str:

@@ -11,6 +11,7 @@ from wtforms import BooleanField, DecimalField, SelectField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange
 
 from certify.formutil import choices
+from certify.grading.display import points_text
 
 
 def mark_form(rubric: list[dict[str, Any]], own: Any = None, formdata: Any = None) -> FlaskForm:
@@ -29,7 +30,7 @@ def mark_form(rubric: list[dict[str, Any]], own: Any = None, formdata: Any = Non
             validators=[InputRequired(_l("Give points for this checkpoint.")),
                         NumberRange(min=0, max=maximum,
                                     message=_l("Between 0 and %(max)s.",
-                                               max=maximum.normalize()))]))
+                                               max=points_text(maximum)))]))
         setattr(MarkForm, f"cc{index}", TextAreaField(_l("Comment"),
                                                       validators=[Length(max=2000)]))
         if index in given:

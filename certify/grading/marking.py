@@ -27,6 +27,7 @@ deduction is applied to its task score first; see :mod:`certify.grading.autoscor
 from __future__ import annotations
 
 import hashlib
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -51,6 +52,7 @@ from certify.grading.autoscore import (
     rubric_to_task_score,
     task_to_item,
 )
+from certify.grading.display import points_text
 from certify.grading.models import ItemScore, Mark, MarkingPlan, MarkRole, Result, ResultStatus
 from certify.grading.results import (
     GradingError,
@@ -59,6 +61,9 @@ from certify.grading.results import (
     saved_answers,
     scored_version,
 )
+
+#: Markdown emphasis, code and heading marks, dropped from titles.
+MARKUP = re.compile(r"\*\*|__|`|^#+\s*|\[\[\d+\]\]", re.MULTILINE)
 
 
 class MarkingNotFound(GradingError):
@@ -216,10 +221,10 @@ class QueueEntry:
 
 
 def item_title(version: ItemVersion) -> str:
-    """A short title for an item: a task's title, else the start of the stem."""
+    """A short title for an item: a task's title, else the start of the stem (as plain text)."""
     task = (version.content or {}).get("task") or {}
     text = task.get("title") or version.stem or version.item.ref
-    text = " ".join(str(text).split())
+    text = " ".join(MARKUP.sub("", str(text)).split())
     return text if len(text) <= 80 else text[:79] + "…"
 
 
@@ -387,7 +392,7 @@ def _checked_checkpoints(task: MarkingTask, points: list[Any], comments: list[st
             problems.append(_("Checkpoint %(n)s: enter a number of points.", n=index))
         elif given < 0 or given > maximum:
             problems.append(_("Checkpoint %(n)s: give between 0 and %(max)s points.", n=index,
-                              max=maximum.normalize()))
+                              max=points_text(maximum)))
         else:
             rows.append({"checkpoint": index - 1, "points": str(q3(given)),
                          "comment": (note or "").strip()})

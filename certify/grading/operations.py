@@ -56,11 +56,11 @@ from certify.grading.autoscore import ItemOutcome, ItemScoringError, PracticalEn
 from certify.grading.models import ItemScore, Regrade, Result, ResultStatus
 from certify.grading.results import (
     GradingError,
+    answers_by_item,
     apply_outcome,
     record_revision,
     refresh,
     result_of,
-    saved_answers,
     score_item,
     scored_version,
 )
@@ -97,10 +97,12 @@ def grade_attempt(attempt_id: int, *, actor: User | None = None) -> Result:
     if existing is not None:
         return existing
     outcomes = []
+    answers = answers_by_item([attempt.id])
     for attempt_item in attempt.items:
         try:
             outcomes.append((attempt_item, attempt_item.version,
-                             score_item(attempt_item, attempt_item.version)))
+                             score_item(attempt_item, attempt_item.version,
+                                        answers.get(attempt_item.id, []))))
         except ItemScoringError as exc:
             raise GradingError(str(exc)) from exc
     result = Result(attempt=attempt, status=ResultStatus.AWAITING_MARKING.value)
@@ -246,6 +248,7 @@ def _choose_version(attempt_item: AttemptItem, score: ItemScore | None, adopt: b
 
 def _score_all(work: list[tuple[AttemptItem, ItemVersion]]) -> dict[int, ItemOutcome]:
     """Score attempt items, practical tasks in one vectorised batch per version."""
+    answers = answers_by_item(sorted({attempt_item.attempt_id for attempt_item, _v in work}))
     outcomes: dict[int, ItemOutcome] = {}
     practical: dict[int, dict[Hashable, PracticalEntry]] = defaultdict(dict)
     versions: dict[int, ItemVersion] = {}
@@ -253,10 +256,11 @@ def _score_all(work: list[tuple[AttemptItem, ItemVersion]]) -> dict[int, ItemOut
         if version.item.type == "practical":
             versions[version.id] = version
             practical[version.id][attempt_item.id] = PracticalEntry(
-                attempt_item.points, saved_answers(attempt_item), attempt_item.opened_dt,
+                attempt_item.points, answers.get(attempt_item.id, []), attempt_item.opened_dt,
                 attempt_item.last_saved_dt)
         else:
-            outcomes[attempt_item.id] = score_item(attempt_item, version)
+            outcomes[attempt_item.id] = score_item(attempt_item, version,
+                                                   answers.get(attempt_item.id, []))
     for version_id, entries in practical.items():
         version = versions[version_id]
         outcomes.update(autoscore.score_practical(version.content or {}, version.key or {},

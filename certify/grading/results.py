@@ -37,12 +37,28 @@ def result_of(attempt: Attempt | int) -> Result | None:
     return db.session.scalar(sa.select(Result).where(Result.attempt_id == attempt_id))
 
 
+def _saved(response: Response) -> SavedAnswer:
+    # A cleared answer (``answered`` false) is no answer.
+    return SavedAnswer(response.record_key or "", response.value if response.answered else None,
+                       response.saved_dt)
+
+
 def saved_answers(attempt_item: AttemptItem) -> list[SavedAnswer]:
+    """The answers saved for one attempt item."""
     rows = db.session.scalars(sa.select(Response).where(
         Response.attempt_item_id == attempt_item.id))
-    # A cleared answer (``answered`` false) is no answer.
-    return [SavedAnswer(r.record_key or "", r.value if r.answered else None, r.saved_dt)
-            for r in rows]
+    return [_saved(r) for r in rows]
+
+
+def answers_by_item(attempt_ids: list[int]) -> dict[int, list[SavedAnswer]]:
+    """Every saved answer of some attempts, by attempt item id (one query, for grading many)."""
+    out: dict[int, list[SavedAnswer]] = {}
+    for chunk in range(0, len(attempt_ids), 500):
+        rows = db.session.scalars(sa.select(Response).where(
+            Response.attempt_id.in_(attempt_ids[chunk:chunk + 500])))
+        for row in rows:
+            out.setdefault(row.attempt_item_id, []).append(_saved(row))
+    return out
 
 
 def scored_version(item_score: ItemScore | None, attempt_item: AttemptItem) -> ItemVersion:
@@ -52,11 +68,16 @@ def scored_version(item_score: ItemScore | None, attempt_item: AttemptItem) -> I
     return attempt_item.version
 
 
-def score_item(attempt_item: AttemptItem, version: ItemVersion) -> ItemOutcome:
-    """Score one attempt item against ``version`` (raises :class:`ItemScoringError`)."""
+def score_item(attempt_item: AttemptItem, version: ItemVersion,
+               answers: list[SavedAnswer] | None = None) -> ItemOutcome:
+    """Score one attempt item against ``version`` (raises :class:`ItemScoringError`).
+
+    :param answers: its saved answers, when the caller loaded them already.
+    """
     return autoscore.score_version(
         version.item.type, version.content or {}, version.key or {}, attempt_item.points,
-        saved_answers(attempt_item), opened=attempt_item.opened_dt,
+        saved_answers(attempt_item) if answers is None else answers,
+        opened=attempt_item.opened_dt,
         last_saved=attempt_item.last_saved_dt, label=version.item.ref)
 
 

@@ -19,6 +19,7 @@ from flask import Flask
 from flask_babel import lazy_gettext as _l
 
 from certify.auth.models import Role
+from certify.grading.display import points_text
 from certify.main.registry import DashboardPanel, NavItem, add_nav, add_panel
 
 
@@ -57,12 +58,13 @@ def _on_attempt_voided(sender: Flask, attempt_id: int, **extra: Any) -> None:
 
 def init_app(app: Flask) -> None:
     from certify.exams.signals import attempt_submitted, attempt_voided
-    from certify.grading import cli, views
+    from certify.grading import cli, demo, views
 
     app.config.setdefault("GRADING_DOUBLE_MARKING", False)
     app.config.setdefault("GRADING_ADJUDICATION_THRESHOLD", 10)
     app.config.setdefault("GRADING_COMPONENT_PASS_YEARS", 2)
     app.register_blueprint(views.bp)
+    app.add_template_filter(points_text, "points")
     add_nav(app, NavItem("grading.my_results", _l("My results"), Role.CANDIDATE, order=45))
     add_nav(app, NavItem("grading.queue", _l("Marking"), Role.EXAMINER, order=55))
     add_nav(app, NavItem("grading.admin_sittings", _l("Results"), Role.ADMIN, order=65))
@@ -75,3 +77,4 @@ def init_app(app: Flask) -> None:
     attempt_submitted.connect(_on_attempt_submitted, sender=app, weak=False)
     attempt_voided.connect(_on_attempt_voided, sender=app, weak=False)
     app.cli.add_command(cli.regrade_command)
+    demo.init_app(app)

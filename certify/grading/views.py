@@ -14,6 +14,7 @@ from certify.banks.render import candidate_item
 from certify.db import db
 from certify.exams.models import Attempt, Sitting
 from certify.grading import candidate, marking, operations
+from certify.grading.display import points_text
 from certify.grading.forms import MarkingPlanForm, RegradeForm, mark_form
 from certify.grading.models import Regrade
 from certify.grading.operations import GradingError, RegradeReport
@@ -88,7 +89,7 @@ def mark(attempt_item_id: int):
         else:
             flash(_("Your mark for script %(script)s is saved (%(role)s marker, %(total)s "
                     "points).", script=task.script_number, role=_(mark.role),
-                    total=mark.total.normalize()), "success")
+                    total=points_text(mark.total)), "success")
             item_id = task.version.item_id
             return redirect(url_for("grading.next_script", sitting=task.sitting.id, item=item_id))
     model_answer = (task.version.key or {}).get("model_answer")

@@ -149,7 +149,9 @@ def scatter_svg(points: Sequence[tuple[float, float, str, bool]], *, title: str,
         body.append(f'<circle cx="{_fmt(px(x))}" cy="{_fmt(py(y))}" r="5" fill="{colour}" '
                     f'fill-opacity="0.85"><title>{escape(f"{label}: {x:.2f}, {y:.2f}")}</title>'
                     f'</circle>')
-        body.append(_text(px(x) + 7, py(y) - 6, label, size=10, anchor="start", fill=MUTED))
+        right = x > 0.9  # labels near the right edge go to the left of their point
+        body.append(_text(px(x) + (-7 if right else 7), py(y) - 6, label, size=10,
+                          anchor="end" if right else "start", fill=MUTED))
     body.append(_text(LEFT + plot_w / 2, HEIGHT - 12, x_label, size=12))
     body.append(_text(16, TOP + plot_h / 2, y_label, size=12, rotate=True))
     description = "; ".join(f"{label}: {x:.2f}, {y:.2f}" for x, y, label, _f in points)

@@ -55,6 +55,8 @@ def cell_value(value: Any, column: Column) -> Any:
     if value is None or value == "":
         return None
     if column.kind == "number":
+        if isinstance(value, int) and not isinstance(value, bool):
+            return value  # a count stays a whole number, whatever the column's places
         number = round(float(value), column.places)
         return int(number) if column.places == 0 else number
     return str(value)
@@ -66,7 +68,8 @@ def cell_text(value: Any, column: Column) -> str:
     if shown is None:
         return ""
     if column.kind == "number":
-        return f"{Decimal(str(shown)):.{column.places}f}"
+        places = 0 if isinstance(shown, int) else column.places
+        return f"{Decimal(str(shown)):.{places}f}"
     return shown
 
 
@@ -103,7 +106,8 @@ def to_xlsx(sheets: Sequence[tuple[str, Table]]) -> bytes:
                 cell = sheet.cell(row=sheet.max_row, column=index)
                 cell.value = value
                 if column.kind == "number" and value is not None:
-                    cell.number_format = "0" if column.places == 0 else "0." + "0" * column.places
+                    whole = column.places == 0 or isinstance(value, int)
+                    cell.number_format = "0" if whole else "0." + "0" * column.places
                 elif value is not None:
                     cell.data_type = TYPE_STRING  # never a formula, whatever the text
         texts = table.text_rows()

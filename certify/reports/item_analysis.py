@@ -49,7 +49,9 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-#: Flags for items worth a look (thresholds of common practice).
+#: Flags for items worth a look (thresholds of common practice). With forms drawn per candidate
+#: an item may have few takers; below ``MIN_CANDIDATES`` it is flagged ``few`` instead.
+MIN_CANDIDATES = 5
 EASY_ABOVE = 0.9
 HARD_BELOW = 0.2
 LOW_DISCRIMINATION = 0.2
@@ -196,7 +198,9 @@ def _pearson(x: pd.Series, y: pd.Series) -> float | None:
     return _finite(float(x.corr(y)))
 
 
-def _flags(facility: float | None, discrimination: float | None) -> list[str]:
+def _flags(n: int, facility: float | None, discrimination: float | None) -> list[str]:
+    if n < MIN_CANDIDATES:
+        return ["few"]
     flags = []
     if facility is not None and facility > EASY_ABOVE:
         flags.append("easy")
@@ -271,7 +275,7 @@ def analyse(scores: Mapping[Hashable, Mapping[str, float]], items: Sequence[Item
             upper_lower = float(column[top].mean() - column[bottom].mean()) / info.max_points
         stats.append(ItemStats(info.key, info.label, info.type, n, info.max_points, mean,
                                facility, discrimination, upper_lower,
-                               _flags(facility, discrimination)))
+                               _flags(n, facility, discrimination)))
     distractors = [_distractors(info, matrix, (choices or {}).get(info.key, {}), rank_by,
                                 group_fraction)
                    for info in items if info.type in CHOICE_TYPES]

@@ -10,17 +10,19 @@ from __future__ import annotations
 
 import contextlib
 import json
-from collections import defaultdict
+from collections import OrderedDict, defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
+from sqlalchemy.orm import selectinload
 
+from certify.banks.models import ItemVersion
 from certify.db import db
-from certify.exams.models import Attempt, AttemptState, Enrolment, Sitting
-from certify.grading.models import Result, ResultStatus
-from certify.grading.results import saved_answers, scored_version
+from certify.exams.models import Attempt, AttemptItem, AttemptState, Enrolment, Sitting
+from certify.grading.models import ItemScore, Result, ResultStatus
+from certify.grading.results import answers_by_item, scored_version
 from certify.reports import item_analysis
 from certify.reports.exports import Column, Table
 from certify.reports.item_analysis import Analysis, ItemInfo, RecordAnswer
@@ -60,8 +62,46 @@ def _choices(item_type: str, value: Any) -> tuple[str, ...]:
     return (str(value),)
 
 
+#: Analyses kept per process, by sitting and the state of its results (see :func:`fingerprint`).
+_CACHE: OrderedDict[tuple, SittingAnalysis] = OrderedDict()
+CACHE_SIZE = 8
+
+
+def fingerprint(sitting: Sitting) -> tuple:
+    """What an analysis depends on: any grading, marking or regrade changes it."""
+    count, last, revisions = db.session.execute(
+        sa.select(sa.func.count(Result.id), sa.func.max(Result.graded_dt),
+                  sa.func.sum(Result.revision))
+        .join(Attempt, Result.attempt_id == Attempt.id)
+        .join(Enrolment, Attempt.enrolment_id == Enrolment.id)
+        .where(Enrolment.sitting_id == sitting.id)).one()
+    voided = db.session.scalar(
+        sa.select(sa.func.count(Attempt.id)).join(Enrolment, Attempt.enrolment_id == Enrolment.id)
+        .where(Enrolment.sitting_id == sitting.id,
+               Attempt.state == AttemptState.VOIDED.value))
+    return (str(db.engine.url), sitting.id, count, str(last), revisions, voided)
+
+
 def analyse_sitting(sitting: Sitting) -> SittingAnalysis:
-    """Analyse the complete results of a sitting's submitted attempts."""
+    """Analyse the complete results of a sitting's submitted attempts.
+
+    The page and its two charts ask for the same analysis; it is computed once per state of the
+    sitting's results and kept (a few per process).
+    """
+    key = fingerprint(sitting)
+    if key in _CACHE:
+        _CACHE.move_to_end(key)
+        cached = _CACHE[key]
+        cached.sitting = sitting
+        return cached
+    report = _analyse(sitting)
+    _CACHE[key] = report
+    while len(_CACHE) > CACHE_SIZE:
+        _CACHE.popitem(last=False)
+    return report
+
+
+def _analyse(sitting: Sitting) -> SittingAnalysis:
     from certify.grading.display import record_text
     from certify.grading.marking import item_title
 
@@ -70,7 +110,11 @@ def analyse_sitting(sitting: Sitting) -> SittingAnalysis:
         .join(Enrolment, Attempt.enrolment_id == Enrolment.id)
         .where(Enrolment.sitting_id == sitting.id,
                Attempt.state == AttemptState.SUBMITTED.value)
-        .order_by(Attempt.script_number)))
+        .order_by(Attempt.script_number)
+        .options(selectinload(Result.item_scores).options(
+            selectinload(ItemScore.attempt_item).selectinload(AttemptItem.version)
+            .selectinload(ItemVersion.item),
+            selectinload(ItemScore.scored_version).selectinload(ItemVersion.item)))))
     complete = [r for r in results if r.status == ResultStatus.COMPLETE.value]
     scores: dict[int, dict[str, float]] = {}
     totals: dict[int, float] = {}
@@ -79,6 +123,7 @@ def analyse_sitting(sitting: Sitting) -> SittingAnalysis:
     texts: dict[str, dict[str, str]] = {}
     choices: dict[str, dict[int, tuple[str, ...]]] = defaultdict(dict)
     records: dict[str, dict[str, dict[int, RecordAnswer]]] = defaultdict(lambda: defaultdict(dict))
+    saved = answers_by_item([r.attempt_id for r in complete])
     for result in complete:
         candidate = result.attempt_id
         totals[candidate] = float(result.score)
@@ -103,7 +148,7 @@ def analyse_sitting(sitting: Sitting) -> SittingAnalysis:
                 elif item.type == "true_false":
                     info["options"] = ("true", "false")
                     info["correct"] = ("true" if answer_key.get("correct") else "false",)
-            answers = saved_answers(attempt_item)
+            answers = saved.get(attempt_item.id, [])
             if item.type in item_analysis.CHOICE_TYPES:
                 whole = next((a.value for a in answers if a.record == ""), None)
                 choices[key][candidate] = _choices(item.type, whole)
@@ -142,7 +187,8 @@ def _practical(key, version, score, answers, candidate, records, texts,  # type:
 # Tables ------------------------------------------------------------------------------------------
 
 def flag_text(flags: list[str]) -> str:
-    labels = {"easy": _("very easy"), "hard": _("very hard"),
+    labels = {"few": _("too few candidates to judge"), "easy": _("very easy"),
+              "hard": _("very hard"),
               "negative": _("negative discrimination"), "low": _("low discrimination")}
     return "; ".join(labels.get(f, f) for f in flags)
 
@@ -150,6 +196,7 @@ def flag_text(flags: list[str]) -> str:
 def item_table(report: SittingAnalysis) -> Table:
     """Item statistics, as the page shows them and the exports write them."""
     table = Table([
+        Column("number", "#", "number", 0),
         Column("item", _("Item")),
         Column("title", _("Title")),
         Column("type", _("Type")),
@@ -161,8 +208,8 @@ def item_table(report: SittingAnalysis) -> Table:
         Column("upper_lower", _("Upper–lower"), "number", 3),
         Column("flags", _("Look at")),
     ])
-    for stats in report.analysis.items:
-        table.rows.append({"item": stats.label, "title": report.titles.get(stats.key, ""),
+    for number, stats in enumerate(report.analysis.items, start=1):
+        table.rows.append({"number": number, "item": stats.label, "title": report.titles.get(stats.key, ""),
                            "type": stats.type, "n": stats.n, "max_points": stats.max_points,
                            "mean": stats.mean, "facility": stats.facility,
                            "discrimination": stats.discrimination,
@@ -204,18 +251,33 @@ def distractor_table(report: SittingAnalysis) -> Table:
     return table
 
 
-def record_table(report: SittingAnalysis) -> Table:
-    table = Table([Column("item", _("Item")), Column("record", _("Record")),
-                   Column("text", _("Text")), Column("n", _("Candidates"), "number", 0),
-                   Column("agreement", _("Agree with gold"), "number", 3),
-                   Column("modal", _("Most common answer"), "number", 3),
-                   Column("suspect", _("Suspect gold"))])
-    for key, rows in report.analysis.agreement.items():
+def _record_columns() -> list[Column]:
+    return [Column("item", _("Item")), Column("record", _("Record")), Column("text", _("Text")),
+            Column("n", _("Candidates"), "number", 0),
+            Column("agreement", _("Agree with gold"), "number", 3),
+            Column("modal", _("Most common answer"), "number", 3),
+            Column("suspect", _("Suspect gold"))]
+
+
+def record_tables(report: SittingAnalysis) -> list[tuple[str, Table, int]]:
+    """Per practical task: its per-record agreement with gold, and how many records are suspect."""
+    out = []
+    for key, rows in sorted(report.analysis.agreement.items()):
+        table = Table(_record_columns())
         for row in rows:
             table.rows.append({"item": key, "record": row.record_id,
                                "text": report.record_texts.get(key, {}).get(row.record_id, ""),
                                "n": row.n, "agreement": row.agreement, "modal": row.modal_share,
                                "suspect": _("yes") if row.suspect else ""})
+        out.append((key, table, sum(row.suspect for row in rows)))
+    return out
+
+
+def record_table(report: SittingAnalysis) -> Table:
+    """Every practical task's records in one table (the export's sheet)."""
+    table = Table(_record_columns())
+    for _key, part, _suspects in record_tables(report):
+        table.rows += part.rows
     return table
 
 

@@ -45,7 +45,7 @@ def items(sitting_id: int):
     return render_template(
         "reports/items.html", report=report, sitting=report.sitting,
         items=operations.item_table(report), summary=operations.summary_table(report),
-        distractors=report.analysis.distractors, records=operations.record_table(report),
+        distractors=report.analysis.distractors, records=operations.record_tables(report),
         suspects=report.analysis.suspects,
         histogram=charts.histogram_counts(report.analysis.totals))
 
@@ -60,10 +60,12 @@ def chart(sitting_id: int, name: str):
             x_label=_("Score (of 100)"), y_label=_("Candidates"), pass_mark=report.pass_mark,
             pass_label=_("pass mark %(mark)s", mark=f"{report.pass_mark:g}"))
     else:
-        points = [(s.facility, s.discrimination, s.label,
+        # Points are labelled with the item's number in the table (references would overlap).
+        points = [(s.facility, s.discrimination, str(number),
                    bool(set(s.flags) & {"negative", "low"}))
-                  for s in report.analysis.items
-                  if s.facility is not None and s.discrimination is not None]
+                  for number, s in enumerate(report.analysis.items, start=1)
+                  if s.facility is not None and s.discrimination is not None
+                  and "few" not in s.flags]
         svg = charts.scatter_svg(points, title=_("Facility and discrimination"),
                                  x_label=_("Facility (share of points scored)"),
                                  y_label=_("Discrimination (corrected point-biserial)"),

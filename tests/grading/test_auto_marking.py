@@ -134,3 +134,33 @@ def test_an_attempt_in_progress_is_not_graded(theory, candidate):
     with pytest.raises(GradingError, match="not submitted"):
         grade_attempt(attempt.id)
     assert result_of(attempt) is None
+
+
+def test_submitting_through_the_exams_package_grades_the_attempt(theory, candidate):
+    from certify.exams.attempts import submit_attempt
+    from tests.factories import answer
+
+    attempt = make_attempt(enrol(theory, candidate), [make_item("single"), make_item("single")])
+    answer(attempt, 1, "B")
+    assert submit_attempt(attempt) is True
+    result = result_of(attempt)
+    assert result is not None and result.score == Decimal("50.00")
+
+
+def test_a_failing_grader_never_loses_the_submission(theory, candidate, monkeypatch):
+    from certify.exams.attempts import submit_attempt
+    from certify.grading import operations
+
+    def broken(attempt_id, **kwargs):
+        raise RuntimeError("scorer down")
+
+    monkeypatch.setattr(operations, "grade_attempt", broken)
+    attempt = make_attempt(enrol(theory, candidate), [make_item("single")])
+    assert submit_attempt(attempt) is True
+    assert attempt.state == "submitted" and result_of(attempt) is None
+    # The administrators' regrade grades what the signal could not.
+    monkeypatch.undo()
+    from certify.grading.operations import regrade
+
+    report = regrade(sitting=theory, reason="grade the missed attempt")
+    assert report.changed[0].before_score is None and result_of(attempt) is not None

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import csv
 import io
-import xml.etree.ElementTree as ET
 
+from defusedxml import ElementTree as ET
 from openpyxl import load_workbook
 
 from certify.reports.charts import histogram_counts, histogram_svg, nice_step, scatter_svg
