@@ -41,6 +41,23 @@ def test_classification_by_keys_and_buttons(page, harness, shot):
     expect_current(page, "r1")
 
 
+def test_destroy_removes_the_widget_and_its_keys(page, harness):
+    harness.open(page, "classification", REVIEWS, config=SENTIMENT)
+    page.evaluate("window.harness.handle.destroy()")
+    assert page.locator("#widget").inner_html() == ""
+    assert page.locator("#widget").get_attribute("class") == "task-widget"
+    page.keyboard.press("1")
+    assert harness.changes(page) == []
+    page.evaluate("window.CertifyWidgets.mount(document.getElementById('widget'), {})")
+    assert page.locator("#widget").inner_text() == "0 of 0 done\n\nThis task has no records."
+    page.evaluate("""() => {
+      const root = document.getElementById('widget');
+      root.dataset.taskType = 'diarisation';
+      window.CertifyWidgets.mount(root, {});
+    }""")
+    assert page.locator("#widget [role=alert]").inner_text() == "This task type cannot be shown: diarisation."
+
+
 def test_classification_image_records_and_saved_values(page, harness):
     records = [{"id": "i1", "image": "/banks/L5-bbox-shelf/images/r01.png", "text": "Shelf photo"},
                {"id": "i2", "image": "/banks/L5-bbox-shelf/images/r02.png"}]

@@ -300,7 +300,8 @@
     root.textContent = "";
     root.classList.add("lw", "lw-widget-" + spec.type);
     if (readOnly) { root.classList.add("lw-readonly"); }
-    if (!root.hasAttribute("tabindex")) { root.setAttribute("tabindex", "-1"); }
+    var addedTabindex = !root.hasAttribute("tabindex");
+    if (addedTabindex) { root.setAttribute("tabindex", "-1"); }
     root.setAttribute("role", "group");
     root.setAttribute("aria-label", (opts.task && opts.task.title) || spec.type);
 
@@ -326,7 +327,7 @@
       readOnly ? h("span", {class: "badge badge-quiet", text: t("read_only")}) : null
     ]);
     var autoBox = null;
-    if (spec.autoAdvance && !readOnly) {
+    if (spec.autoAdvance && !readOnly && records.length > 1) {
       autoBox = h("input", {type: "checkbox", class: "lw-auto", checked: true});
       bar.appendChild(h("label", {class: "lw-auto-label"}, [autoBox, " " + t("auto_advance")]));
     }
@@ -336,7 +337,7 @@
     root.appendChild(bar);
     root.appendChild(h("div", {class: "lw-layout" + (records.length < 2 ? " lw-single" : "")},
                        [nav, h("div", {class: "lw-main"}, [message, area])]));
-    if (!readOnly && keys.length) { root.appendChild(shortcutList(t, keys, spec.altNote)); }
+    if (!readOnly && keys.length && records.length) { root.appendChild(shortcutList(t, keys, spec.altNote)); }
     root.appendChild(status);
 
     records.forEach(function (record, i) {
@@ -490,6 +491,8 @@
       listeners = [];
       root.textContent = "";
       root.classList.remove("lw", "lw-widget-" + spec.type, "lw-readonly", "lw-all-done");
+      ["role", "aria-label"].forEach(function (name) { root.removeAttribute(name); });
+      if (addedTabindex) { root.removeAttribute("tabindex"); }
     };
     return api;
   }
@@ -603,8 +606,8 @@
       autoAdvance: true,
       isDone: function (value) { return value !== undefined && value !== null; },
       render: render,
-      keys: [[[keyLabel], makeT(opts.strings)(spec.keyText || "key_choose")],
-             [["Delete"], makeT(opts.strings)("key_clear")]],
+      keys: (keyLabel ? [[[keyLabel], makeT(opts.strings)(spec.keyText || "key_choose")]] : [])
+        .concat([[["Delete"], makeT(opts.strings)("key_clear")]]),
       onKey: function (name) {
         if (f.readOnly) { return false; }
         if (keyed[name]) { choose(keyed[name]); return true; }
