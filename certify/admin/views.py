@@ -10,7 +10,7 @@ from flask_login import current_user
 from certify.audit import AuditEvent
 from certify.auth import operations
 from certify.auth.decorators import role_required
-from certify.auth.forms import ConfirmForm, UserCreateForm, UserRolesForm
+from certify.auth.forms import ConfirmForm, UserCreateForm, UserDetailsForm, UserRolesForm
 from certify.auth.models import Role, User, UserRole
 from certify.db import db
 
@@ -78,8 +78,29 @@ def user(user_id: int):
                               AuditEvent.target_id == str(person.id))))
         .order_by(AuditEvent.created_dt.desc()).limit(20)
     ).all()
-    return render_template("admin/user.html", person=person, form=form,
+    details = UserDetailsForm(formdata=None, obj=person)
+    return render_template("admin/user.html", person=person, form=form, details=details,
                            confirm=ConfirmForm(), events=events)
+
+
+@bp.route("/users/<int:user_id>/details", methods=["GET", "POST"])
+@role_required(Role.ADMIN)
+def user_details(user_id: int):
+    person = db.get_or_404(User, user_id)
+    form = UserDetailsForm(obj=person)
+    if form.validate_on_submit():
+        try:
+            changed = operations.update_details(
+                person, name=form.name.data, email=form.email.data,
+                candidate_id=form.candidate_id.data or None, reason=form.reason.data,
+                actor=current_user)
+        except operations.AccountError as exc:
+            getattr(form, exc.field).errors.append(exc.message)
+        else:
+            flash(_("The details are saved.") if changed else _("Nothing was changed."),
+                  "success" if changed else "info")
+            return redirect(url_for("admin.user", user_id=person.id))
+    return render_template("admin/user_details.html", person=person, form=form)
 
 
 @bp.route("/users/<int:user_id>/active", methods=["POST"])

@@ -155,6 +155,18 @@ class UserCreateForm(FlaskForm):
         return ok
 
 
+class UserDetailsForm(FlaskForm):
+    """An administrator corrects a user's name, e-mail or ID number (e.g. before a reissue)."""
+
+    name = NameField(_l("Full name (as on the ID document)"))
+    email = EmailField(
+        _l("E-mail"), filters=[_lower], validators=[InputRequired(), Email(), Length(max=254)]
+    )
+    candidate_id = CandidateIdField(_l("ID document number"), filters=[_strip])
+    reason = StringField(_l("Reason for the change"), validators=[InputRequired(), Length(max=500)],
+                         description=_l("Kept in the audit log, e.g. “name misspelt at registration”."))
+
+
 class UserRolesForm(FlaskForm):
     """An administrator changes a user's roles."""
 

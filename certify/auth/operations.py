@@ -212,3 +212,31 @@ def change_password(user: User, current: str, new: str) -> None:
         .values(ended_dt=now_utc())
     )
     audit("auth.password_changed", user, actor=user)
+
+
+def update_details(user: User, *, name: str, email: str, candidate_id: str | None, reason: str,
+                   actor: User) -> list[str]:
+    """Correct a user's name, e-mail or ID document number (audited with the old values).
+
+    Certificates already issued keep the name they were issued with; a reissue prints the new one.
+
+    :return: the names of the fields that changed.
+    :raise AccountError: the e-mail or ID number belongs to someone else, or a candidate would be
+        left without an ID number.
+    """
+    from flask_babel import gettext as _
+
+    email = email.strip().lower()
+    candidate_id = candidate_id or None
+    if user.has_role(Role.CANDIDATE) and not candidate_id:
+        raise AccountError("candidate_id", _("A candidate needs an ID document number."))
+    _check_unique(email, candidate_id, exclude=user)
+    before = {"name": user.name, "email": user.email, "candidate_id": user.candidate_id}
+    after = {"name": name, "email": email, "candidate_id": candidate_id}
+    changed = [field for field in before if before[field] != after[field]]
+    if changed:
+        for field in changed:
+            setattr(user, field, after[field])
+        audit("auth.details_changed", user, actor=actor, reason=reason,
+              before={f: before[f] for f in changed}, after={f: after[f] for f in changed})
+    return changed

@@ -177,3 +177,23 @@ def test_next_parameter_cannot_redirect_off_site(client, candidate):
     response = client.post("/login?next=/syllabus/",
                            data={"email": candidate.email, "password": TEST_PASSWORD})
     assert response.location == "/syllabus/"
+
+
+def test_admin_corrects_a_name_with_a_reason_audited(admin, candidate, make_user, login_as):
+    client = login_as(admin)
+    response = client.post(f"/admin/users/{candidate.id}/details", data={
+        "name": "张 伟", "email": candidate.email, "candidate_id": candidate.candidate_id,
+        "reason": "Space missing at registration"})
+    assert response.status_code == 302
+    assert db.session.get(User, candidate.id).name == "张 伟"
+    event = db.session.scalar(
+        sa.select(AuditEvent).where(AuditEvent.action == "auth.details_changed"))
+    assert event.details["before"] == {"name": "张伟"}
+    assert event.details["reason"] == "Space missing at registration"
+
+    other = make_user(Role.CANDIDATE, email="other@example.org")
+    clash = client.post(f"/admin/users/{candidate.id}/details", data={
+        "name": "张 伟", "email": other.email, "candidate_id": candidate.candidate_id,
+        "reason": "typo"})
+    assert "exists already" in clash.get_data(as_text=True)
+    assert db.session.get(User, candidate.id).email == candidate.email
