@@ -50,7 +50,12 @@ class SubmitReason(enum.StrEnum):
 
 
 class ExamDefinition(db.Model):
-    """A component exam of a level: duration, pass mark and a blueprint of what to draw."""
+    """A component exam of a level: duration, pass mark and a blueprint of what to draw.
+
+    Once any attempt exists, what decides a candidate's form, clock or result (level, component,
+    blueprint, duration, pass mark, shuffling) is locked; title, instructions and review policy stay
+    editable. See :mod:`certify.exams.blueprint` for the blueprint's JSON.
+    """
 
     __tablename__ = "exam_definition"
 
@@ -75,6 +80,16 @@ class ExamDefinition(db.Model):
 
     level: Mapped[Level] = relationship()
     sittings: Mapped[list[Sitting]] = relationship(back_populates="exam")
+
+    @property
+    def item_count(self) -> int:
+        """Items (theory) or tasks (skills) on every form."""
+        return int(self.blueprint.get("total") or sum(
+            int(r.get("count", 0)) for r in self.blueprint.get("rows", [])))
+
+    @property
+    def is_archived(self) -> bool:
+        return self.archived_dt is not None
 
     __table_args__ = (
         sa.CheckConstraint("duration_minutes > 0", name="duration_positive"),
@@ -112,6 +127,13 @@ class Sitting(db.Model):
     @property
     def is_open(self) -> bool:
         return self.opens_dt <= now_utc() < self.closes_dt
+
+    @property
+    def window_state(self) -> str:
+        """``upcoming``, ``open`` or ``closed`` (see :func:`certify.exams.timing.window_state`)."""
+        from certify.exams.timing import window_state
+
+        return window_state(now_utc(), self.opens_dt, self.closes_dt).value
 
     @property
     def results_published(self) -> bool:
@@ -181,6 +203,10 @@ class Attempt(db.Model):
         return self.enrolment.candidate
 
     @property
+    def is_in_progress(self) -> bool:
+        return self.state == AttemptState.IN_PROGRESS.value
+
+    @property
     def sitting(self) -> Sitting:
         return self.enrolment.sitting
 
@@ -201,6 +227,8 @@ class AttemptItem(db.Model):
     #: Points this item is worth on this form.
     points: Mapped[Decimal] = mapped_column(sa.Numeric(8, 2))
     flagged: Mapped[bool] = mapped_column(default=False)
+    #: Client sequence number of the save that set ``flagged`` (older flag changes are ignored).
+    flag_seq: Mapped[int] = mapped_column(sa.BigInteger, default=0)
     #: First time the candidate opened it and last time an answer to it was saved (overtime rule).
     opened_dt: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_saved_dt: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -231,6 +259,8 @@ class Response(db.Model):
     value: Mapped[Any] = mapped_column(JSONType)
     #: Client sequence number of the save that wrote ``value``; older saves never overwrite it.
     seq: Mapped[int] = mapped_column(sa.BigInteger)
+    #: Whether ``value`` is an answer at all (``False`` for a cleared answer: null, "", [] …).
+    answered: Mapped[bool] = mapped_column(default=True)
     saved_dt: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
 
     attempt_item: Mapped[AttemptItem] = relationship(back_populates="responses")

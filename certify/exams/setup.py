@@ -1,9 +1,72 @@
-"""Wire the exams package into the app: blueprint, header links, dashboard panels, demo, CLI."""
+"""Wire the exams package into the app: blueprints, header links, dashboard panels, demo, CLI.
+
+Configuration (defaults set here; override in instance/config.py or ``CERTIFY_*`` variables):
+
+- ``EXAM_GRACE_SECONDS`` (30): seconds after an attempt's deadline during which saves that were in
+  flight are still accepted; later saves are refused with 409 and the attempt is submitted.
+"""
 
 from __future__ import annotations
 
+from typing import Any
+
+import click
 from flask import Flask
+from flask_babel import lazy_gettext as _l
+
+from certify.auth.models import Role
+from certify.demo import DemoLoader, add_loader
+from certify.main.registry import DashboardPanel, NavItem, add_nav, add_panel
+
+
+def _candidate_panel(user: Any) -> dict[str, Any]:
+    from certify.exams.attempts import candidate_sittings
+
+    return {"cards": candidate_sittings(user)}
+
+
+def _staff_panel(user: Any) -> dict[str, Any]:
+    from certify.exams.operations import sittings
+
+    now_open = [s for s in sittings() if s.window_state == "open"]
+    upcoming = [s for s in sittings() if s.window_state == "upcoming"][::-1][:5]
+    return {"open": now_open, "upcoming": upcoming}
+
+
+def _admin_panel(user: Any) -> dict[str, Any]:
+    from certify.exams.operations import definitions
+
+    return {**_staff_panel(user), "exams": len(definitions(include_archived=False))}
+
+
+@click.command("sweep-expired")
+def sweep_expired() -> None:
+    """Submit every attempt left open past its deadline + grace (safe to run from cron)."""
+    from certify.exams.attempts import sweep
+
+    submitted = sweep()
+    click.echo(f"Submitted {len(submitted)} overdue attempt(s)"
+               + (f": {', '.join(map(str, submitted))}" if submitted else "."))
 
 
 def init_app(app: Flask) -> None:
-    """Nothing yet: the package's views and commands register here as they are built."""
+    from certify.exams import admin_views, demo, views
+    from certify.exams.timing import format_clock
+
+    app.config.setdefault("EXAM_GRACE_SECONDS", 30)
+    app.add_template_filter(format_clock, "exam_clock")
+    app.register_blueprint(views.bp)
+    app.register_blueprint(admin_views.bp)
+    add_nav(app, NavItem("exam_admin.definitions", _l("Exams"), Role.ADMIN, order=40))
+    add_nav(app, NavItem("exam_admin.sittings", _l("Sittings"), Role.ADMIN, order=41))
+    add_nav(app, NavItem("exam_admin.invigilate_index", _l("Invigilate"), Role.ADMIN, order=42))
+    add_nav(app, NavItem("exam_admin.invigilate_index", _l("Invigilate"), Role.EXAMINER,
+                         order=42))
+    add_panel(app, DashboardPanel("exams.candidate", Role.CANDIDATE, "exams/_panel_candidate.html",
+                                  _candidate_panel, order=10))
+    add_panel(app, DashboardPanel("exams.staff", Role.EXAMINER, "exams/_panel_staff.html",
+                                  _staff_panel, order=30))
+    add_panel(app, DashboardPanel("exams.admin", Role.ADMIN, "exams/_panel_admin.html",
+                                  _admin_panel, order=30))
+    add_loader(app, DemoLoader("exams", demo.load, order=40))
+    app.cli.add_command(sweep_expired)

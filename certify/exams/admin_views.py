@@ -1,0 +1,556 @@
+"""Administrators' exam pages (definitions, sittings, enrolments) and the invigilator view.
+
+Definitions and sittings are for administrators; the invigilator view (live list, add time, void)
+is for administrators and examiners.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from decimal import Decimal
+from typing import Any
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_babel import to_user_timezone, to_utc
+from flask_login import current_user
+from flask_wtf import FlaskForm
+
+from certify.auth.decorators import role_required
+from certify.auth.models import Role
+from certify.db import db
+from certify.exams import attempts, operations, supply
+from certify.exams.attempts import AttemptError
+from certify.exams.blueprint import Blueprint as ExamBlueprint
+from certify.exams.forms import (
+    ITEM_TYPE_LABELS,
+    REVIEW_POLICY_LABELS,
+    AddTimeForm,
+    DefinitionForm,
+    EnrolCsvForm,
+    EnrolForm,
+    ExtraTimeForm,
+    SittingForm,
+    VoidForm,
+)
+from certify.exams.models import Enrolment, ExamDefinition, Sitting
+from certify.exams.operations import DefinitionData, ExamError, SittingData
+from certify.formutil import choices
+from certify.i18n import localised
+from certify.syllabus import operations as syllabus
+from certify.syllabus.models import Level
+
+bp = Blueprint("exam_admin", __name__)
+
+ADMIN = Role.ADMIN
+STAFF = (Role.ADMIN, Role.EXAMINER)
+
+
+def _local(value: datetime) -> datetime:
+    """An aware UTC time as a naive local time for a ``datetime-local`` field."""
+    return to_user_timezone(value).replace(tzinfo=None)
+
+
+def _utc(value: datetime) -> datetime:
+    """A naive local time from a form as an aware UTC time."""
+    return to_utc(value).replace(tzinfo=UTC)
+
+
+def _flash_problems(exc: ExamError) -> None:
+    for problem in exc.problems:
+        flash(problem, "error")
+
+
+# Definitions -------------------------------------------------------------------------------------
+
+@bp.route("/admin/exams/")
+@role_required(ADMIN)
+def definitions():
+    return render_template("exams/admin/definitions.html", exams=operations.definitions(),
+                           labels=ITEM_TYPE_LABELS)
+
+
+def _difficulty(form: DefinitionForm) -> dict[str, int] | None:
+    values = {"easy": form.easy_pct.data, "medium": form.medium_pct.data,
+              "hard": form.hard_pct.data}
+    if all(v is None for v in values.values()):
+        return None
+    return {band: int(v or 0) for band, v in values.items()}
+
+
+def _counts(blueprint: ExamBlueprint, problems: list[str]) -> dict[str, int]:
+    counts = {}
+    for row in blueprint.rows:
+        raw = (request.form.get(f"count-{row.unit}") or "").strip()
+        if not raw:
+            continue
+        if not raw.isdigit():
+            problems.append(_("Items per unit: “%(value)s” for %(unit)s is not a whole number.",
+                              value=raw, unit=row.unit))
+            continue
+        counts[row.unit] = int(raw)
+    return counts
+
+
+def _definition_page(exam: ExamDefinition | None):  # type: ignore[no-untyped-def]
+    locked = exam is not None and operations.has_attempts(exam)
+    if locked and exam is not None and request.method == "POST":
+        # Locked settings are shown disabled (so not sent): keep the stored ones.
+        formdata = request.form.copy()
+        for key, values in _locked_formdata(exam).items():
+            formdata.setlist(key, values)
+        form = DefinitionForm(formdata=formdata)
+    else:
+        form = DefinitionForm()
+    levels = syllabus.levels()
+    form.level.choices = choices([(lv.id, localised(lv, "name")) for lv in levels])
+    form.item_types.choices = choices(
+        (t, ITEM_TYPE_LABELS[t]) for t in operations.allowed_types("theory"))
+    if request.method == "GET":
+        _fill_definition_form(form, exam)
+    problems: list[str] = []
+    notes: list[str] = []
+    blueprint = report = level = None
+    if request.method == "POST" and form.validate():
+        level = db.session.get(Level, form.level.data)
+        component = form.component.data
+        types = (operations.allowed_types("skills") if component == "skills"
+                 else form.item_types.data)
+        try:
+            blueprint = operations.derive_blueprint(level, component, form.item_count.data,
+                                                    item_types=types,
+                                                    difficulty=_difficulty(form))
+        except ExamError as exc:
+            problems += exc.problems
+        if blueprint is not None:
+            basis = f"{level.id}:{component}:{form.item_count.data}"
+            note = (form.note.data or "").strip()
+            if form.basis.data == basis:
+                blueprint = blueprint.with_counts(_counts(blueprint, problems), note)
+            else:
+                if form.basis.data:
+                    notes.append(_("The items per unit were derived again from the weight table "
+                                   "for the new level, component or number of items."))
+                blueprint = blueprint.with_counts({}, note)
+            form.basis.data = basis
+            if locked and exam is not None:
+                blueprint = ExamBlueprint.from_json(exam.blueprint)
+            report = supply.report(level, blueprint)
+        if blueprint is not None and not problems and request.form.get("action") == "save":
+            data = DefinitionData(
+                title=form.title.data, level=level, component=form.component.data,
+                duration_minutes=form.duration_minutes.data, pass_mark=form.pass_mark.data,
+                blueprint=blueprint, instructions=form.instructions.data or "",
+                review_policy=form.review_policy.data, shuffle_items=form.shuffle_items.data,
+                shuffle_options=form.shuffle_options.data)
+            try:
+                if exam is None:
+                    exam = operations.create_definition(data, actor=current_user)
+                    flash(_("The exam “%(title)s” is saved: the bank can supply it.",
+                            title=exam.title), "success")
+                else:
+                    operations.update_definition(exam, data, actor=current_user)
+                    flash(_("The exam “%(title)s” is saved.", title=exam.title), "success")
+            except ExamError as exc:
+                problems += exc.problems
+            else:
+                return redirect(url_for("exam_admin.definition", exam_id=exam.id))
+    elif request.method == "GET" and exam is not None:
+        level = exam.level
+        blueprint = ExamBlueprint.from_json(exam.blueprint)
+        report = supply.report(level, blueprint)
+    return render_template("exams/admin/definition_form.html", form=form, exam=exam,
+                           locked=locked, blueprint=blueprint, report=report, level=level,
+                           problems=problems, notes=notes)
+
+
+def _fill_definition_form(form: DefinitionForm, exam: ExamDefinition | None) -> None:
+    if exam is None:
+        form.component.data = request.args.get("component", "theory")
+        form.item_count.data = 50 if form.component.data == "theory" else 3
+        form.duration_minutes.data = 90 if form.component.data == "theory" else 120
+        form.pass_mark.data = Decimal(60)
+        form.item_types.data = ["single", "multiple", "true_false", "fill_in"]
+        form.shuffle_items.data = form.shuffle_options.data = True
+        return
+    _fill_locked(form, exam)
+    form.title.data = exam.title
+    form.review_policy.data = exam.review_policy
+    form.instructions.data = exam.instructions
+
+
+def _locked_formdata(exam: ExamDefinition) -> dict[str, list[str]]:
+    """The stored values of the settings that are locked once candidates have sat the exam."""
+    blueprint = ExamBlueprint.from_json(exam.blueprint)
+    mix = blueprint.difficulty or {}
+    data = {
+        "level": [str(exam.level_id)], "component": [exam.component],
+        "item_count": [str(blueprint.total)], "duration_minutes": [str(exam.duration_minutes)],
+        "pass_mark": [str(exam.pass_mark)],
+        "item_types": [] if exam.component == "skills" else list(blueprint.item_types),
+        "easy_pct": [str(mix["easy"])] if "easy" in mix else [],
+        "medium_pct": [str(mix["medium"])] if "medium" in mix else [],
+        "hard_pct": [str(mix["hard"])] if "hard" in mix else [],
+        "shuffle_items": ["y"] if exam.shuffle_items else [],
+        "shuffle_options": ["y"] if exam.shuffle_options else [],
+        "note": [blueprint.note],
+        "basis": [f"{exam.level_id}:{exam.component}:{blueprint.total}"],
+    }
+    for row in blueprint.rows:
+        data[f"count-{row.unit}"] = [str(row.count)]
+    return data
+
+
+def _fill_locked(form: DefinitionForm, exam: ExamDefinition) -> None:
+    """Set the fields that decide forms, clocks and results from the stored definition."""
+    blueprint = ExamBlueprint.from_json(exam.blueprint)
+    form.level.data = exam.level_id
+    form.component.data = exam.component
+    form.item_count.data = blueprint.total
+    form.duration_minutes.data = exam.duration_minutes
+    form.pass_mark.data = exam.pass_mark
+    form.item_types.data = [] if exam.component == "skills" else list(blueprint.item_types)
+    mix = blueprint.difficulty or {}
+    form.easy_pct.data, form.medium_pct.data, form.hard_pct.data = (
+        mix.get("easy"), mix.get("medium"), mix.get("hard"))
+    form.shuffle_items.data = exam.shuffle_items
+    form.shuffle_options.data = exam.shuffle_options
+    form.note.data = blueprint.note
+    form.basis.data = f"{exam.level_id}:{exam.component}:{blueprint.total}"
+
+
+@bp.route("/admin/exams/new", methods=["GET", "POST"])
+@role_required(ADMIN)
+def new_definition():
+    return _definition_page(None)
+
+
+@bp.route("/admin/exams/<int:exam_id>/edit", methods=["GET", "POST"])
+@role_required(ADMIN)
+def edit_definition(exam_id: int):
+    return _definition_page(db.get_or_404(ExamDefinition, exam_id))
+
+
+@bp.route("/admin/exams/<int:exam_id>")
+@role_required(ADMIN)
+def definition(exam_id: int):
+    exam = db.get_or_404(ExamDefinition, exam_id)
+    blueprint = ExamBlueprint.from_json(exam.blueprint)
+    return render_template("exams/admin/definition.html", exam=exam, blueprint=blueprint,
+                           report=supply.report(exam.level, blueprint),
+                           locked=operations.has_attempts(exam), labels=ITEM_TYPE_LABELS,
+                           policies=REVIEW_POLICY_LABELS)
+
+
+@bp.route("/admin/exams/<int:exam_id>/archive", methods=["POST"])
+@role_required(ADMIN)
+def archive_definition(exam_id: int):
+    exam = db.get_or_404(ExamDefinition, exam_id)
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    archived = request.form.get("archived") == "1"
+    operations.set_archived(exam, archived, actor=current_user)
+    flash(_("The exam is archived: it gets no new sittings.") if archived
+          else _("The exam is restored."), "success")
+    return redirect(url_for("exam_admin.definition", exam_id=exam.id))
+
+
+@bp.route("/admin/exams/<int:exam_id>/delete", methods=["POST"])
+@role_required(ADMIN)
+def delete_definition(exam_id: int):
+    exam = db.get_or_404(ExamDefinition, exam_id)
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    try:
+        operations.delete_definition(exam, actor=current_user)
+    except ExamError as exc:
+        _flash_problems(exc)
+        return redirect(url_for("exam_admin.definition", exam_id=exam.id))
+    flash(_("The exam definition is deleted."), "success")
+    return redirect(url_for("exam_admin.definitions"))
+
+
+# Sittings ----------------------------------------------------------------------------------------
+
+@bp.route("/admin/sittings/")
+@role_required(ADMIN)
+def sittings():
+    return render_template("exams/admin/sittings.html", sittings=operations.sittings())
+
+
+def _sitting_page(sitting: Sitting | None):  # type: ignore[no-untyped-def]
+    form = SittingForm()
+    exams = [e for e in operations.definitions()
+             if not e.is_archived or (sitting is not None and e.id == sitting.exam_id)]
+    form.exam.choices = choices([(e.id, e.title) for e in exams])
+    if request.method == "GET":
+        if sitting is None:
+            wanted = request.args.get("exam", type=int)
+            form.exam.data = wanted if wanted in {e.id for e in exams} else None
+            if form.exam.data:
+                form.title.data = next(e.title for e in exams if e.id == form.exam.data)
+            form.access_code.data = operations.new_access_code()
+        else:
+            form.exam.data = sitting.exam_id
+            form.title.data = sitting.title
+            form.location.data = sitting.location
+            form.opens.data = _local(sitting.opens_dt)
+            form.closes.data = _local(sitting.closes_dt)
+            form.access_code.data = sitting.access_code or ""
+    problems: list[str] = []
+    if form.validate_on_submit():
+        exam = db.session.get(ExamDefinition, form.exam.data)
+        data = SittingData(exam=exam, title=form.title.data, location=form.location.data or "",
+                           opens_dt=_utc(form.opens.data), closes_dt=_utc(form.closes.data),
+                           access_code=form.access_code.data)
+        try:
+            if sitting is None:
+                sitting = operations.create_sitting(data, actor=current_user)
+            else:
+                operations.update_sitting(sitting, data, actor=current_user)
+        except ExamError as exc:
+            problems = exc.problems
+        else:
+            flash(_("The sitting “%(title)s” is saved.", title=sitting.title), "success")
+            return redirect(url_for("exam_admin.sitting", sitting_id=sitting.id))
+    return render_template("exams/admin/sitting_form.html", form=form, sitting=sitting,
+                           problems=problems)
+
+
+@bp.route("/admin/sittings/new", methods=["GET", "POST"])
+@role_required(ADMIN)
+def new_sitting():
+    return _sitting_page(None)
+
+
+@bp.route("/admin/sittings/<int:sitting_id>/edit", methods=["GET", "POST"])
+@role_required(ADMIN)
+def edit_sitting(sitting_id: int):
+    return _sitting_page(db.get_or_404(Sitting, sitting_id))
+
+
+def _render_sitting(sitting: Sitting, **context: Any) -> str:
+    context.setdefault("enrol_form", EnrolForm())
+    context.setdefault("csv_form", EnrolCsvForm())
+    rows = attempts.sitting_rows(sitting)
+    return render_template("exams/admin/sitting.html", sitting=sitting, exam=sitting.exam,
+                           rows=rows, extra_form=ExtraTimeForm(formdata=None),
+                           attempt_count=sum(1 for r in rows if r.attempt is not None), **context)
+
+
+@bp.route("/admin/sittings/<int:sitting_id>")
+@role_required(ADMIN)
+def sitting(sitting_id: int):
+    return _render_sitting(db.get_or_404(Sitting, sitting_id))
+
+
+@bp.route("/admin/sittings/<int:sitting_id>/delete", methods=["POST"])
+@role_required(ADMIN)
+def delete_sitting(sitting_id: int):
+    sitting = db.get_or_404(Sitting, sitting_id)
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    try:
+        operations.delete_sitting(sitting, actor=current_user)
+    except ExamError as exc:
+        _flash_problems(exc)
+        return redirect(url_for("exam_admin.sitting", sitting_id=sitting.id))
+    flash(_("The sitting is deleted."), "success")
+    return redirect(url_for("exam_admin.sittings"))
+
+
+@bp.route("/admin/sittings/<int:sitting_id>/enrol", methods=["POST"])
+@role_required(ADMIN)
+def enrol(sitting_id: int):
+    sitting = db.get_or_404(Sitting, sitting_id)
+    form = EnrolForm()
+    problems: list[str] = []
+    if form.validate_on_submit():
+        try:
+            enrolment = operations.enrol_candidate(sitting, form.identifier.data,
+                                                   form.extra_time_pct.data or 0,
+                                                   actor=current_user)
+        except ExamError as exc:
+            problems = exc.problems
+        else:
+            flash(_("%(name)s is enrolled.", name=enrolment.candidate.name), "success")
+            return redirect(url_for("exam_admin.sitting", sitting_id=sitting.id))
+    return _render_sitting(sitting, enrol_form=form, enrol_problems=problems), 422
+
+
+@bp.route("/admin/sittings/<int:sitting_id>/enrol-csv", methods=["POST"])
+@role_required(ADMIN)
+def enrol_csv(sitting_id: int):
+    sitting = db.get_or_404(Sitting, sitting_id)
+    form = EnrolCsvForm()
+    problems: list[str] = []
+    if form.validate_on_submit():
+        try:
+            summary = operations.import_enrolments(sitting, form.file.data.read(),
+                                                   actor=current_user)
+        except ExamError as exc:
+            problems = exc.problems
+        else:
+            flash(_("The file is imported: %(c)s enrolled, %(u)s with changed extra time, "
+                    "%(n)s enrolled already.", c=len(summary.created), u=len(summary.updated),
+                    n=len(summary.unchanged)), "success")
+            return redirect(url_for("exam_admin.sitting", sitting_id=sitting.id))
+    return _render_sitting(sitting, csv_form=form, csv_problems=problems), 422
+
+
+@bp.route("/admin/sittings/enrolment-template.csv")
+@role_required(ADMIN)
+def enrolment_template():
+    return Response(operations.csv_template(), mimetype="text/csv", headers={
+        "Content-Disposition": 'attachment; filename="enrolments.csv"'})
+
+
+def _enrolment_or_404(sitting_id: int, enrolment_id: int) -> Enrolment:
+    enrolment = db.session.get(Enrolment, enrolment_id)
+    if enrolment is None or enrolment.sitting_id != sitting_id:
+        abort(404)
+    return enrolment
+
+
+@bp.route("/admin/sittings/<int:sitting_id>/enrolments/<int:enrolment_id>/extra-time",
+          methods=["POST"])
+@role_required(ADMIN)
+def extra_time(sitting_id: int, enrolment_id: int):
+    enrolment = _enrolment_or_404(sitting_id, enrolment_id)
+    form = ExtraTimeForm()
+    if not form.validate_on_submit():
+        flash(_("Extra time: give a whole number of percent from 0 to 200."), "error")
+    else:
+        try:
+            operations.update_enrolment(enrolment, form.extra_time_pct.data, actor=current_user)
+        except ExamError as exc:
+            _flash_problems(exc)
+        else:
+            flash(_("Extra time for %(name)s: %(pct)s %%.", name=enrolment.candidate.name,
+                    pct=enrolment.extra_time_pct), "success")
+    return redirect(url_for("exam_admin.sitting", sitting_id=sitting_id) + "#enrolments")
+
+
+@bp.route("/admin/sittings/<int:sitting_id>/enrolments/<int:enrolment_id>/withdraw",
+          methods=["POST"])
+@role_required(ADMIN)
+def withdraw(sitting_id: int, enrolment_id: int):
+    enrolment = _enrolment_or_404(sitting_id, enrolment_id)
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    name = enrolment.candidate.name
+    try:
+        operations.remove_enrolment(enrolment, actor=current_user)
+    except ExamError as exc:
+        _flash_problems(exc)
+    else:
+        flash(_("%(name)s is withdrawn from the sitting.", name=name), "success")
+    return redirect(url_for("exam_admin.sitting", sitting_id=sitting_id) + "#enrolments")
+
+
+# Invigilation ------------------------------------------------------------------------------------
+
+@bp.route("/invigilate/")
+@role_required(*STAFF)
+def invigilate_index():
+    groups: dict[str, list[Sitting]] = {"open": [], "upcoming": [], "closed": []}
+    for s in operations.sittings():
+        groups[s.window_state].append(s)
+    groups["upcoming"].reverse()  # soonest first
+    return render_template("exams/invigilate/index.html", groups=groups)
+
+
+@bp.route("/invigilate/sittings/<int:sitting_id>")
+@role_required(*STAFF)
+def invigilate(sitting_id: int):
+    sitting = db.get_or_404(Sitting, sitting_id)
+    return render_template("exams/invigilate/sitting.html", sitting=sitting, exam=sitting.exam,
+                           rows=attempts.sitting_rows(sitting))
+
+
+@bp.route("/invigilate/sittings/<int:sitting_id>/rows")
+@role_required(*STAFF)
+def invigilate_rows(sitting_id: int):
+    sitting = db.get_or_404(Sitting, sitting_id)
+    return render_template("exams/invigilate/_rows.html", sitting=sitting,
+                           rows=attempts.sitting_rows(sitting))
+
+
+def _sitting_attempt_or_404(sitting_id: int, attempt_id: int):  # type: ignore[no-untyped-def]
+    sitting = db.get_or_404(Sitting, sitting_id)
+    attempt = attempts.sitting_attempt(sitting, attempt_id)
+    if attempt is None:
+        abort(404)
+    return sitting, attempts.ensure_current(attempt)
+
+
+def _render_attempt(sitting: Sitting, attempt: Any, **context: Any) -> str:
+    from certify.audit import AuditEvent
+
+    events = db.session.scalars(
+        db.select(AuditEvent).where(AuditEvent.target_type == "Attempt",
+                                    AuditEvent.target_id == str(attempt.id))
+        .order_by(AuditEvent.created_dt)).all()
+    context.setdefault("time_form", AddTimeForm(formdata=None))
+    context.setdefault("void_form", VoidForm(formdata=None))
+    statuses = attempts.overview(attempt)
+    return render_template("exams/invigilate/attempt.html", sitting=sitting, attempt=attempt,
+                           events=events, statuses=statuses,
+                           answered=sum(1 for s in statuses if s.answered),
+                           remaining=attempts.clock(attempt)["remaining_seconds"], **context)
+
+
+@bp.route("/invigilate/sittings/<int:sitting_id>/attempts/<int:attempt_id>")
+@role_required(*STAFF)
+def invigilate_attempt(sitting_id: int, attempt_id: int):
+    sitting, attempt = _sitting_attempt_or_404(sitting_id, attempt_id)
+    return _render_attempt(sitting, attempt)
+
+
+@bp.route("/invigilate/sittings/<int:sitting_id>/attempts/<int:attempt_id>/add-time",
+          methods=["POST"])
+@role_required(*STAFF)
+def add_time(sitting_id: int, attempt_id: int):
+    sitting, attempt = _sitting_attempt_or_404(sitting_id, attempt_id)
+    form = AddTimeForm()
+    error = None
+    if form.validate_on_submit():
+        try:
+            attempts.add_time(attempt, form.minutes.data, form.reason.data, actor=current_user)
+        except AttemptError as exc:
+            error = exc.message
+        else:
+            flash(_("%(minutes)s minute(s) added for %(name)s.", minutes=form.minutes.data,
+                    name=attempt.candidate.name), "success")
+            return redirect(url_for("exam_admin.invigilate_attempt", sitting_id=sitting.id,
+                                    attempt_id=attempt.id))
+    return _render_attempt(sitting, attempt, time_form=form, time_error=error), 422
+
+
+@bp.route("/invigilate/sittings/<int:sitting_id>/attempts/<int:attempt_id>/void",
+          methods=["POST"])
+@role_required(*STAFF)
+def void(sitting_id: int, attempt_id: int):
+    sitting, attempt = _sitting_attempt_or_404(sitting_id, attempt_id)
+    form = VoidForm()
+    error = None
+    if form.validate_on_submit():
+        try:
+            voided = attempts.void_attempt(attempt, form.reason.data, actor=current_user)
+        except AttemptError as exc:
+            error = exc.message
+        else:
+            flash(_("The attempt of %(name)s is voided.", name=attempt.candidate.name) if voided
+                  else _("The attempt was voided already."), "success")
+            return redirect(url_for("exam_admin.invigilate_attempt", sitting_id=sitting.id,
+                                    attempt_id=attempt.id))
+    return _render_attempt(sitting, attempt, void_form=form, void_error=error), 422

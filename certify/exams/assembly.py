@@ -1,0 +1,75 @@
+"""Per-candidate forms: a seeded draw from a blueprint and the approved bank (pure).
+
+:func:`assemble` takes plain data — the blueprint, the bank's approved versions as
+:class:`~certify.exams.blueprint.Candidate` values, and a seed — and returns the form. The same
+seed and the same bank give the same form, whatever order the bank was listed in (candidates are
+sorted by version id first), so a stored seed rebuilds a form exactly; the versions drawn are also
+stored on the attempt, so later bank edits never change a form that was sat.
+
+Two candidates get different seeds, hence different items (where the bank allows), a different item
+order (when the exam shuffles items) and different option orders (when the exam shuffles options
+and the item allows it: an "all of the above" item keeps its authored order).
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from certify.exams.blueprint import Blueprint, Candidate, Shortfall, check_supply, match
+
+
+@dataclass(frozen=True)
+class FormItem:
+    """One item of a drawn form, in form order.
+
+    :param row: index of the blueprint row it fills.
+    :param option_order: option ids in the order shown, or ``None`` for items without options.
+    """
+
+    version_id: int
+    row: int
+    option_order: tuple[str, ...] | None
+
+
+class AssemblyError(ValueError):
+    """The bank cannot supply the blueprint; ``shortfalls`` says where."""
+
+    def __init__(self, shortfalls: Sequence[Shortfall]) -> None:
+        self.shortfalls = tuple(shortfalls)
+        super().__init__("the bank cannot supply the blueprint: " + "; ".join(
+            f"{s.kind} {s.key} needs {s.needed}, has {s.available}" for s in self.shortfalls))
+
+
+def assemble(blueprint: Blueprint, candidates: Sequence[Candidate], seed: int, *,
+             shuffle_items: bool = True, shuffle_options: bool = True) -> list[FormItem]:
+    """Draw one candidate's form.
+
+    Without item shuffling, items follow the blueprint's rows (syllabus order), easier first within
+    a row; with it, the whole form is in random order.
+
+    :raise AssemblyError: when no complete form exists.
+    """
+    pool = sorted(candidates, key=lambda c: c.version_id)
+    rng = random.Random(seed)
+    drawn = match(blueprint, pool, rng)
+    if not drawn.complete:
+        raise AssemblyError(check_supply(blueprint, pool) or [
+            Shortfall("combination", row.unit, row.count, drawn.per_row.get(i, 0))
+            for i, row in enumerate(blueprint.rows) if drawn.per_row.get(i, 0) < row.count])
+    chosen = sorted(drawn.chosen.items(),
+                    key=lambda pair: (pair[1], pool[pair[0]].difficulty, pool[pair[0]].version_id))
+    if shuffle_items:
+        rng.shuffle(chosen)
+    form = []
+    for index, row in chosen:
+        candidate = pool[index]
+        order: tuple[str, ...] | None = None
+        if candidate.option_ids:
+            ids = list(candidate.option_ids)
+            if shuffle_options and candidate.shuffle_options:
+                rng.shuffle(ids)
+            order = tuple(ids)
+        form.append(FormItem(candidate.version_id, row, order))
+    return form

@@ -1,0 +1,40 @@
+"""The exam page script's texts, translated on the server and passed as a JSON block.
+
+exam.js has no texts of its own: every string it shows comes from ``#exam-strings``. ``{name}``
+placeholders are filled in by the script.
+"""
+
+from __future__ import annotations
+
+from flask_babel import gettext as _
+
+
+def exam_strings() -> dict[str, str]:
+    return {
+        "saving": _("Saving…"),
+        "saved": _("All answers saved"),
+        "saved_at": _("All answers saved at {time}"),
+        "unsaved": _("{n} change(s) not saved yet"),
+        "offline": _("Offline. Your answers are kept on this computer and will be sent as soon "
+                     "as the connection returns."),
+        "retrying": _("The connection is unsteady; trying again…"),
+        "rejected": _("This answer was not accepted: {error}"),
+        "logged_out": _("You are logged out. Log in again in this window: your unsaved answers "
+                        "are kept on this computer."),
+        "time_left": _("Time left"),
+        "warn_10": _("10 minutes left. Everything you answered is saved."),
+        "warn_1": _("1 minute left. Your exam will be submitted automatically when time is up."),
+        "time_up": _("Time is up. Submitting your exam…"),
+        "time_up_offline": _("Time is up, but this computer is offline. Reconnect now so that "
+                             "your last answers can still be sent."),
+        "closed": _("This exam has ended. Taking you to the confirmation page…"),
+        "submitting": _("Submitting…"),
+        "submit_failed": _("Submitting did not work: {error}. Your answers are saved; please try "
+                           "again or call the invigilator."),
+        "flag": _("Flag for review"),
+        "unflag": _("Remove flag"),
+        "flagged": _("Flagged"),
+        "leave_unsaved": _("Some answers are not saved yet. Leave this page anyway?"),
+        "time_added": _("The invigilator has given you more time: {minutes} more minute(s)."),
+        "clock_label": _("Time left: {time}"),
+    }

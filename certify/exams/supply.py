@@ -1,0 +1,101 @@
+"""What the approved bank offers an exam: candidates for the draw, and shortfalls in words.
+
+An item can be drawn when it is approved, its live version is tagged to a unit of the exam's level
+(or below one), and its type is allowed by the blueprint. Nothing here reads an item's key.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+
+from certify.banks.models import Item, ItemStatus, ItemVersion, item_version_unit
+from certify.db import db
+from certify.exams.blueprint import Blueprint, Candidate, Shortfall, check_supply
+from certify.i18n import localised
+from certify.syllabus.models import Level, Unit
+
+
+def candidates(level: Level, item_types: tuple[str, ...] | list[str]) -> list[Candidate]:
+    """The approved live versions of ``item_types`` tagged to units of ``level``."""
+    tags = db.session.execute(
+        sa.select(item_version_unit.c.version_id, Unit.code)
+        .join(Unit, Unit.id == item_version_unit.c.unit_id)
+        .join(Item, Item.live_version_id == item_version_unit.c.version_id)
+        .where(Unit.level_id == level.id, Item.status == ItemStatus.APPROVED.value,
+               Item.type.in_(list(item_types)))
+    ).all()
+    units: dict[int, list[str]] = defaultdict(list)
+    for version_id, code in tags:
+        units[version_id].append(f"L{level.number}:{code}")
+    if not units:
+        return []
+    rows = db.session.execute(
+        sa.select(ItemVersion.id, Item.type, ItemVersion.difficulty, ItemVersion.content)
+        .join(Item, Item.id == ItemVersion.item_id)
+        .where(ItemVersion.id.in_(list(units)))
+    ).all()
+    out = []
+    for version_id, item_type, difficulty, content in rows:
+        content = content or {}
+        options = tuple(str(o["id"]) for o in content.get("options") or [] if "id" in o)
+        out.append(Candidate(version_id=version_id, item_type=item_type,
+                             units=tuple(sorted(units[version_id])), difficulty=difficulty,
+                             option_ids=options,
+                             shuffle_options=bool(content.get("shuffle", True))))
+    return sorted(out, key=lambda c: c.version_id)
+
+
+@dataclass
+class SupplyReport:
+    """The bank against a blueprint: eligible items per row and every shortfall, in words."""
+
+    shortfalls: list[Shortfall]
+    messages: list[str]
+    available: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return not self.shortfalls
+
+
+def unit_title(level: Level, ref: str) -> str:
+    """``L4:2.1 Data classification and definition`` (the unit's title in the user's language)."""
+    code = ref.partition(":")[2]
+    unit = level.unit_by_code(code)
+    return f"{ref} {localised(unit, 'title')}" if unit is not None else ref
+
+
+def band_title(band: str) -> str:
+    return {"easy": _("easy (difficulty 1–2)"), "medium": _("medium (difficulty 3)"),
+            "hard": _("hard (difficulty 4–5)")}.get(band, band)
+
+
+def describe(level: Level, blueprint: Blueprint, shortfall: Shortfall) -> str:
+    """One shortfall as a sentence an administrator can act on."""
+    noun = _("practical tasks") if blueprint.component == "skills" else _("items")
+    if shortfall.kind == "unit":
+        return _("%(unit)s needs %(needed)s approved %(noun)s but the bank has %(available)s "
+                 "(%(missing)s short).", unit=unit_title(level, shortfall.key),
+                 needed=shortfall.needed, noun=noun, available=shortfall.available,
+                 missing=shortfall.missing)
+    if shortfall.kind == "band":
+        return _("The difficulty mix needs %(needed)s %(band)s %(noun)s but the bank has "
+                 "%(available)s in the units drawn from (%(missing)s short).",
+                 needed=shortfall.needed, band=band_title(shortfall.key), noun=noun,
+                 available=shortfall.available, missing=shortfall.missing)
+    return _("%(unit)s: only %(available)s of %(needed)s %(noun)s can be drawn once items tagged "
+             "to several units are counted once and the difficulty mix is kept.",
+             unit=unit_title(level, shortfall.key), available=shortfall.available,
+             needed=shortfall.needed, noun=noun)
+
+
+def report(level: Level, blueprint: Blueprint) -> SupplyReport:
+    """Check ``blueprint`` against the approved bank of ``level``."""
+    pool = candidates(level, blueprint.item_types)
+    shortfalls = check_supply(blueprint, pool)
+    available = {row.unit: sum(1 for c in pool if c.fits(blueprint, row)) for row in blueprint.rows}
+    return SupplyReport(shortfalls, [describe(level, blueprint, s) for s in shortfalls], available)

@@ -1,0 +1,45 @@
+/* The invigilator's live list: reload the table's rows every few seconds, count down between. */
+(function (window, document) {
+  "use strict";
+  var table = document.getElementById("invigilate-table");
+  if (!table) { return; }
+  var body = table.tBodies[0];
+  var url = table.getAttribute("data-refresh-url");
+  var every = Number(table.getAttribute("data-refresh-seconds") || 15) * 1000;
+  var stamp = document.getElementById("invigilate-updated");
+
+  function format(seconds) {
+    seconds = Math.max(0, seconds);
+    var h = Math.floor(seconds / 3600), m = Math.floor((seconds % 3600) / 60), s = seconds % 60;
+    var mm = (h && m < 10 ? "0" : "") + m;
+    return (h ? h + ":" : (m < 10 ? "0" : "")) + mm + ":" + (s < 10 ? "0" : "") + s;
+  }
+
+  function refresh() {
+    if (document.hidden) { return; }
+    window.fetch(url, {credentials: "same-origin", cache: "no-store", headers: {"Accept": "text/html"}})
+      .then(function (response) {
+        if (!response.ok || response.redirected) { throw new Error("status " + response.status); }
+        return response.text();
+      })
+      .then(function (html) {
+        // Rows are rendered (and escaped) by the server's own template.
+        body.innerHTML = html;
+        if (stamp) {
+          stamp.textContent = stamp.getAttribute("data-template")
+            .replace("{time}", new Date().toLocaleTimeString());
+        }
+      })
+      .catch(function () { /* keep the last list; try again next time */ });
+  }
+
+  window.setInterval(function () {
+    body.querySelectorAll(".countdown[data-remaining]").forEach(function (el) {
+      var left = Number(el.getAttribute("data-remaining")) - 1;
+      el.setAttribute("data-remaining", String(Math.max(0, left)));
+      el.textContent = format(left);
+    });
+  }, 1000);
+  window.setInterval(refresh, every);
+  document.addEventListener("visibilitychange", refresh);
+})(window, document);
