@@ -179,6 +179,8 @@ def save(attempt_id: int):
     try:
         result = attempts.save_answers(attempt, request.get_json(silent=True))
     except AnswerError as exc:
+        # A client bug, never the candidate's fault: keep a trace for whoever investigates.
+        current_app.logger.warning("attempt %s: save refused: %s", attempt.id, exc.message)
         return jsonify(exc.to_json()), 422
     except AttemptError as exc:
         return jsonify(error=exc.message, state=exc.state or attempt.state,

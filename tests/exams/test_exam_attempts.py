@@ -417,3 +417,23 @@ def test_a_candidate_with_no_bank_left_for_a_second_sitting_still_sees_the_first
     enrol(first, candidate)
     cards = attempts.candidate_sittings(candidate)
     assert [c.status for c in cards] == ["open"]
+
+
+def test_a_box_on_an_imported_image_is_saved(app, candidate, login_as):
+    """Imported records name their image ``asset:<sha256>``; answers to them are still checked."""
+    level = make_syllabus(4, codes=("2.1",), components=("skills",))
+    make_practical_item("bbox", units=[level.unit_by_code("2.1")],
+                        config={"labels": ["car"], "iou_threshold": 0.5},
+                        records=[{"id": "r01", "image": "asset:" + "ab" * 32, "width": 640,
+                                  "height": 480}],
+                        gold={"r01": {"id": "r01", "boxes": [[10, 10, 50, 50, "car"]]}})
+    exam = make_definition(level, component="skills", total=1)
+    attempt = start(enrol(make_sitting(exam), candidate))
+    client = login_as(candidate)
+    ok = save(client, attempt.id, 1, [{"position": 1, "record": "r01",
+                                       "value": [[110.5, 130, 110, 90, "car"]]}])
+    assert ok.status_code == 200, ok.get_json()
+    outside = save(client, attempt.id, 2, [{"position": 1, "record": "r01",
+                                            "value": [[600, 10, 100, 50, "car"]]}])
+    assert outside.status_code == 422 and "past the image width" in outside.get_json()["error"]
+    assert db.session.scalar(sa.select(Response.value)) == [[110.5, 130.0, 110.0, 90.0, "car"]]
