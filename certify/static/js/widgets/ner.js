@@ -307,16 +307,26 @@
       }
       textEl = h("div", {class: "lw-ner-text", tabindex: "0", role: "document",
                          "aria-label": t("text_label", {n: n}), lang: record.lang || null});
+      // A click on an entity (the pointer did not move, nothing got selected) removes it; a
+      // click elsewhere puts the keyboard caret there. Decided at mouseup, when the browser has
+      // already updated the selection, and not later: a key pressed meanwhile must not meet a
+      // stale click.
+      var down = null;
+      textEl.addEventListener("mousedown", function (event) {
+        down = {x: event.clientX, y: event.clientY, mark: event.target.closest("mark.lw-ent")};
+      });
       textEl.addEventListener("mouseup", function (event) {
-        // The selection is final only after the mouseup has been handled.
-        var target = event.target;
-        window.setTimeout(function () {
-          var sel = nativeSelection();
-          if (sel && sel[0] !== sel[1]) { anchor = sel[0]; caret = sel[1]; return; }
-          var mark = target && target.closest ? target.closest("mark.lw-ent") : null;
-          if (mark && !f.readOnly) { remove(Number(mark.getAttribute("data-span"))); return; }
-          if (sel) { caret = sel[0]; anchor = null; drawText(); }
-        }, 0);
+        var sel = nativeSelection();
+        var start = down;
+        down = null;
+        if (sel && sel[0] !== sel[1]) { anchor = sel[0]; caret = sel[1]; return; }
+        var mark = event.target.closest("mark.lw-ent");
+        var still = start && Math.abs(event.clientX - start.x) < 4 && Math.abs(event.clientY - start.y) < 4;
+        if (mark && still && start.mark === mark && !f.readOnly) {
+          remove(Number(mark.getAttribute("data-span")));
+          return;
+        }
+        if (sel) { caret = sel[0]; anchor = null; drawText(); }
       });
       textEl.addEventListener("blur", function () {
         var c = textEl.querySelector(".lw-caret");

@@ -437,10 +437,13 @@
       }
       return false;
     };
-    /** After a one-key answer: go on to the next record when the toggle is on. */
-    api.advance = function () {
+    /** After a one-key answer: go on to the next record when the toggle is on, at once (a fast
+     * labeller's next key is for the next record), announcing the answer and the new record. */
+    api.advance = function (announcement) {
       if (autoBox && autoBox.checked && current < records.length - 1) {
-        window.setTimeout(function () { api.next(); }, 120);
+        api.go(current + 1, true);
+        api.say((announcement ? announcement + " " : "") +
+                t("opened_record", {n: current + 1, total: records.length}));
       }
     };
     api.listen = function (target, type, fn, options) {
@@ -552,9 +555,10 @@
     function choose(choice) {
       if (f.readOnly) { return; }
       var record = f.record();
-      f.set(record.id, choice.value, spec.announce(record, choice, f.index() + 1));
+      var announcement = spec.announce(record, choice, f.index() + 1);
+      f.set(record.id, choice.value, announcement);
       mark(choice.value);
-      f.advance();
+      f.advance(announcement);
     }
     function mark(value) {
       buttons.forEach(function (b) {
