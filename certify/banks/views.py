@@ -246,8 +246,12 @@ def new_item(item_type: str):
     if item_type not in FORMS:
         abort(404)
     form = _make_form(item_type, None)
-    if request.method == "GET" and request.args.get("unit"):
-        form.units.data = [request.args["unit"]]
+    if request.method == "GET":
+        if request.args.get("unit"):
+            form.units.data = [request.args["unit"]]
+        if item_type in ("practical", "short_answer"):
+            # Practical tasks are worth 100 points (formats.md §3); short answers several.
+            form.points.data = 100 if item_type == "practical" else 10
     general: list[str] = []
     if form.validate_on_submit():
         data, problems = _form_data(form, None)
@@ -303,12 +307,17 @@ def edit_item(item_id: int):
 
 # -- looking at items ----------------------------------------------------------------------------
 
+def _item_and_version(item_id: int) -> tuple[Item, ItemVersion]:
+    """The item and the version asked for with ``?v=N`` (default: the newest)."""
+    item = _item_or_404(item_id)
+    number = request.args.get("v", type=int)
+    return item, (_version_or_404(item, number) if number else item.head)
+
+
 @bp.route("/items/<int:item_id>")
 @role_required(*STAFF)
 def item(item_id: int):
-    item = _item_or_404(item_id)
-    number = request.args.get("v", type=int)
-    version = _version_or_404(item, number) if number else item.head
+    item, version = _item_and_version(item_id)
     data = operations.version_data(version)
     review_form = ReviewForm() if operations.can_review(version, current_user) else None
     return render_template(
@@ -321,9 +330,7 @@ def item(item_id: int):
 @bp.route("/items/<int:item_id>/preview")
 @role_required(*STAFF)
 def preview(item_id: int):
-    item = _item_or_404(item_id)
-    number = request.args.get("v", type=int)
-    version = _version_or_404(item, number) if number else item.head
+    item, version = _item_and_version(item_id)
     rendered = candidate_item(version)
     task_type = rendered["task"]["task_type"] if rendered["task"] else None
     return render_template("banks/preview.html", item=item, version=version, rendered=rendered,
@@ -373,17 +380,24 @@ def _flash_errors(exc: BankError) -> None:
         flash(str(problem), "error")
 
 
-@bp.route("/items/<int:item_id>/submit", methods=["POST"])
-@role_required(Role.EXAMINER)
-def submit(item_id: int):
+def _step(item_id: int, action, message):  # type: ignore[no-untyped-def]
+    """Run a workflow ``action(item)``; flash ``message(item)`` or the problems; back to the item."""
     item = _item_or_404(item_id)
     try:
-        operations.submit_for_review(item, actor=current_user)
+        action(item)
     except BankError as exc:
         _flash_errors(exc)
     else:
-        flash(_("%(ref)s is waiting for review by another examiner.", ref=item.ref), "success")
+        flash(message(item), "success")
     return _back(item)
+
+
+@bp.route("/items/<int:item_id>/submit", methods=["POST"])
+@role_required(Role.EXAMINER)
+def submit(item_id: int):
+    return _step(item_id, lambda item: operations.submit_for_review(item, actor=current_user),
+                 lambda item: _("%(ref)s is waiting for review by another examiner.",
+                                ref=item.ref))
 
 
 @bp.route("/items/<int:item_id>/review", methods=["POST"])
@@ -418,43 +432,26 @@ def review(item_id: int):
 @bp.route("/items/<int:item_id>/retire", methods=["POST"])
 @role_required(Role.EXAMINER)
 def retire(item_id: int):
-    item = _item_or_404(item_id)
     form = RetireForm()
     form.validate_on_submit()
-    try:
-        operations.retire(item, actor=current_user, reason=form.reason.data or "")
-    except BankError as exc:
-        _flash_errors(exc)
-    else:
-        flash(_("%(ref)s is retired: no new exam will draw it. Past attempts keep it.",
-                ref=item.ref), "success")
-    return _back(item)
+    return _step(item_id, lambda item: operations.retire(item, actor=current_user,
+                                                         reason=form.reason.data or ""),
+                 lambda item: _("%(ref)s is retired: no new exam will draw it. Past attempts "
+                                "keep it.", ref=item.ref))
 
 
 @bp.route("/items/<int:item_id>/reinstate", methods=["POST"])
 @role_required(Role.EXAMINER)
 def reinstate(item_id: int):
-    item = _item_or_404(item_id)
-    try:
-        operations.reinstate(item, actor=current_user)
-    except BankError as exc:
-        _flash_errors(exc)
-    else:
-        flash(_("%(ref)s is reinstated.", ref=item.ref), "success")
-    return _back(item)
+    return _step(item_id, lambda item: operations.reinstate(item, actor=current_user),
+                 lambda item: _("%(ref)s is reinstated.", ref=item.ref))
 
 
 @bp.route("/items/<int:item_id>/discard", methods=["POST"])
 @role_required(Role.EXAMINER)
 def discard(item_id: int):
-    item = _item_or_404(item_id)
-    try:
-        operations.discard_draft(item, actor=current_user)
-    except BankError as exc:
-        _flash_errors(exc)
-    else:
-        flash(_("The draft version is discarded."), "success")
-    return _back(item)
+    return _step(item_id, lambda item: operations.discard_draft(item, actor=current_user),
+                 lambda item: _("The draft version is discarded."))
 
 
 @bp.route("/review")
@@ -629,3 +626,10 @@ def bank_markdown(text: str) -> str:
     from certify.banks.markup import render_markdown
 
     return render_markdown(text)
+
+
+@bp.app_template_filter("asset_src")
+def asset_src(value: object) -> str | None:
+    """The URL of an ``asset:<sha256>`` reference, else ``None``."""
+    sha = assets.ref_sha(value)
+    return assets.asset_url(sha) if sha else None

@@ -10,9 +10,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from certify.banks.assets import AssetError, check_image
 from certify.banks.importers import ImportOptions, Media, Parsed
-from certify.banks.importers.foreign import finish
+from certify.banks.importers.foreign import finish, load_image
 from certify.banks.spec import Problem
 
 
@@ -34,15 +33,8 @@ def read_coco(document: dict, filename: str, options: ImportOptions, media: Medi
     files: dict[str, Any] = {}
     for image in document.get("images") or []:
         rid = str(image.get("id"))
-        name = image.get("file_name") or ""
-        content = media.get(name) if name else None
-        if content is None:
-            problem(rid, "image", f'image "{name}" was not uploaded with the JSON file')
-            continue
-        try:
-            checked = check_image(content, name)
-        except AssetError as exc:
-            problem(rid, "image", str(exc))
+        checked = load_image(media, image.get("file_name") or "", rid, parsed, filename)
+        if checked is None:
             continue
         if (image.get("width"), image.get("height")) != (checked.width, checked.height):
             problem(rid, "width", f"the JSON says {image.get('width')} × {image.get('height')} "

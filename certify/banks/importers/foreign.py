@@ -11,7 +11,8 @@ import re
 from pathlib import PurePosixPath
 from typing import Any
 
-from certify.banks.importers import ImportOptions, Parsed
+from certify.banks.assets import AssetError, CheckedFile, check_image
+from certify.banks.importers import ImportOptions, Media, Parsed
 from certify.banks.practical import build_item, validate_practical
 from certify.banks.spec import REF, Problem
 
@@ -24,6 +25,21 @@ DEFAULT_INSTRUCTIONS = {
     "bbox": "Draw a tight box around every visible object of the classes {labels}, one box per "
             "object.",
 }
+
+
+def load_image(media: Media, name: str, record: str, parsed: Parsed,
+               source: str) -> CheckedFile | None:
+    """The checked image a record names, or ``None`` after reporting why it cannot be used."""
+    content = media.get(name) if name else None
+    if content is None:
+        parsed.problems.append(Problem(f'image "{name}" was not uploaded with the JSON file',
+                                       record=record, field="image", source=source))
+        return None
+    try:
+        return check_image(content, name)
+    except AssetError as exc:
+        parsed.problems.append(Problem(str(exc), record=record, field="image", source=source))
+        return None
 
 
 def default_ref(filename: str) -> str:

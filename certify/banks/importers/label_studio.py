@@ -14,9 +14,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from certify.banks.assets import AssetError, check_image
 from certify.banks.importers import ImportOptions, Media, Parsed
-from certify.banks.importers.foreign import finish
+from certify.banks.importers.foreign import finish, load_image
 from certify.banks.spec import BankError, Problem
 
 KINDS = {"choices": "classification", "labels": "ner", "rectanglelabels": "bbox"}
@@ -97,14 +96,8 @@ def read_label_studio(document: Any, filename: str, options: ImportOptions,
         record: dict[str, Any] = {"id": rid}
         if task_type == "bbox" or (task_type != "ner" and "image" in data and "text" not in data):
             name = data.get("image") or next((v for v in data.values() if isinstance(v, str)), "")
-            content = media.get(name) if name else None
-            if content is None:
-                problem(rid, "image", f'image "{name}" was not uploaded with the JSON file')
-                continue
-            try:
-                checked = check_image(content, name)
-            except AssetError as exc:
-                problem(rid, "image", str(exc))
+            checked = load_image(media, name, rid, parsed, filename)
+            if checked is None:
                 continue
             files[checked.ref] = checked
             record["image"] = checked.ref

@@ -30,7 +30,7 @@ import binascii
 import hashlib
 import re
 from html.parser import HTMLParser
-from typing import Any
+from typing import Any, ClassVar
 from xml.etree.ElementTree import Element, ParseError
 
 from defusedxml import DefusedXmlException
@@ -62,6 +62,9 @@ def _escape(text: str) -> str:
 class _HtmlToMarkdown(HTMLParser):
     """A small HTML → Markdown converter for Moodle texts (the bank's subset; links become text)."""
 
+    #: inline tags and the Markdown that opens and closes them
+    INLINE: ClassVar[dict[str, str]] = {"strong": "**", "b": "**", "em": "*", "i": "*", "code": "`",
+                                        "tt": "`", "kbd": "`"}
     BLOCK = frozenset({"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "section"})
 
     def __init__(self, image_src):  # type: ignore[no-untyped-def]
@@ -88,12 +91,8 @@ class _HtmlToMarkdown(HTMLParser):
             self._emit("\n\n")
         elif tag == "br":
             self._emit("  \n")
-        elif tag in ("strong", "b"):
-            self._emit("**")
-        elif tag in ("em", "i"):
-            self._emit("*")
-        elif tag in ("code", "tt", "kbd") and not self.pre:
-            self._emit("`")
+        elif tag in self.INLINE and not self.pre:
+            self._emit(self.INLINE[tag])
         elif tag == "pre":
             self.pre = True
             self._emit("\n\n```\n")
@@ -123,12 +122,8 @@ class _HtmlToMarkdown(HTMLParser):
             self.skip = max(0, self.skip - 1)
         elif tag in self.BLOCK:
             self._emit("\n\n")
-        elif tag in ("strong", "b"):
-            self._emit("**")
-        elif tag in ("em", "i"):
-            self._emit("*")
-        elif tag in ("code", "tt", "kbd") and not self.pre:
-            self._emit("`")
+        elif tag in self.INLINE and not self.pre:
+            self._emit(self.INLINE[tag])
         elif tag == "pre":
             self.pre = False
             self._emit("\n```\n\n")

@@ -1,3 +1,15 @@
+// The import form's button says what it will do: check only (dry run) or import.
+(function () {
+  "use strict";
+  var box = document.getElementById("dry_run");
+  var button = document.querySelector("[data-dry-label]");
+  if (!box || !button) { return; }
+  box.addEventListener("change", function () {
+    button.textContent = box.checked ? button.getAttribute("data-dry-label")
+                                     : button.getAttribute("data-real-label");
+  });
+})();
+
 // Examiners' preview of an item: mount the task type's labeling widget when one is installed
 // (contracts §4). Without a widget the records stay as the read-only list the page already shows.
 (function () {
