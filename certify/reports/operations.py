@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import threading
 from collections import OrderedDict, defaultdict
 from dataclasses import dataclass, field
 from typing import Any
@@ -64,6 +65,7 @@ def _choices(item_type: str, value: Any) -> tuple[str, ...]:
 
 #: Analyses kept per process, by sitting and the state of its results (see :func:`fingerprint`).
 _CACHE: OrderedDict[tuple, SittingAnalysis] = OrderedDict()
+_CACHE_LOCK = threading.Lock()
 CACHE_SIZE = 8
 
 
@@ -89,15 +91,18 @@ def analyse_sitting(sitting: Sitting) -> SittingAnalysis:
     sitting's results and kept (a few per process).
     """
     key = fingerprint(sitting)
-    if key in _CACHE:
-        _CACHE.move_to_end(key)
-        cached = _CACHE[key]
+    with _CACHE_LOCK:
+        cached = _CACHE.get(key)
+        if cached is not None:
+            _CACHE.move_to_end(key)
+    if cached is not None:
         cached.sitting = sitting
         return cached
     report = _analyse(sitting)
-    _CACHE[key] = report
-    while len(_CACHE) > CACHE_SIZE:
-        _CACHE.popitem(last=False)
+    with _CACHE_LOCK:
+        _CACHE[key] = report
+        while len(_CACHE) > CACHE_SIZE:
+            _CACHE.popitem(last=False)
     return report
 
 
