@@ -19,7 +19,7 @@ from certify.scoring.gcpause import gc_paused
 
 __all__ = ["BoxBatch", "assign", "iou_xywh"]
 
-_CHUNK = 4_000_000  # IoU cells per temporary array
+_CHUNK = 1 << 16  # IoU cells per temporary array (512 KiB of floats: small enough for the cache)
 _XYWH = operator.itemgetter(0, 1, 2, 3)
 _LABEL = operator.itemgetter(4)
 
@@ -120,8 +120,9 @@ class BoxBatch(MatchCounts):
             )
             degree[part] = eligible.sum(axis=1)
             only_iou[part] = np.where(eligible, iou, 0.0).sum(axis=1)
-            cells = group[part][:, None] * widest + np.arange(widest)
-            gold_degree += np.bincount(cells[eligible], minlength=gold_degree.size)
+            first, last = group[part][0] * widest, (group[part][-1] + 1) * widest
+            cells = group[part][:, None] * widest + np.arange(widest) - first
+            gold_degree[first:last] += np.bincount(cells[eligible], minlength=last - first)
         simple = degree == 1
         hits = np.bincount(group[simple], minlength=n_groups)
         iou_sum = np.bincount(group[simple], weights=only_iou[simple], minlength=n_groups)

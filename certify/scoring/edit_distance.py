@@ -18,6 +18,7 @@ __all__ = ["levenshtein", "levenshtein_many"]
 _WORD = 64
 _ONE = np.uint64(1)
 _HIGH_SHIFT = np.uint64(_WORD - 1)
+_CHUNK_PAIRS = 1 << 13  # pairs per pass: 64 KiB per state array, which stays in cache
 _DENSE_LIMIT = (
     0x110000  # token codes below this are looked up in a table (every Unicode code point)
 )
@@ -56,8 +57,8 @@ def levenshtein_many(
     ref_lengths = np.asarray(ref_lengths, dtype=np.int64)
     hyp_lengths = np.asarray(hyp_lengths, dtype=np.int64)
     pair_ref = np.asarray(pair_ref, dtype=np.int64)
-    ref_tokens = np.asarray(ref_tokens, dtype=np.int64)
-    hyp_tokens = np.asarray(hyp_tokens, dtype=np.int64)
+    ref_tokens = np.asarray(ref_tokens)
+    hyp_tokens = np.asarray(hyp_tokens)
     m = ref_lengths[pair_ref]
     distance = np.where(m == 0, hyp_lengths, m)  # final for empty references and empty hypotheses
     alphabet = np.unique(ref_tokens)
@@ -75,9 +76,12 @@ def levenshtein_many(
         pairs = np.flatnonzero((pair_blocks == n_blocks) & (m > 0) & (hyp_lengths > 0))
         pairs = pairs[np.argsort(-hyp_lengths[pairs], kind="stable")]
         local_ref = np.searchsorted(refs, pair_ref[pairs])
-        distance[pairs] = _run_group(
-            peq, local_ref, hyp_codes, hyp_starts[pairs], hyp_lengths[pairs], m[pairs]
-        )
+        # Chunks of pairs keep every temporary array small: in cache, and no fresh pages.
+        for part in (slice(i, i + _CHUNK_PAIRS) for i in range(0, pairs.size, _CHUNK_PAIRS)):
+            distance[pairs[part]] = _run_group(
+                peq, local_ref[part], hyp_codes, hyp_starts[pairs[part]], hyp_lengths[pairs[part]],
+                m[pairs[part]],
+            )
     return distance
 
 
@@ -86,9 +90,11 @@ def _codes(alphabet: np.ndarray, tokens: np.ndarray) -> np.ndarray:
     if alphabet.size == 0:
         return np.zeros(tokens.size, dtype=np.int64)
     if alphabet[0] >= 0 and alphabet[-1] < _DENSE_LIMIT:  # code points, small vocabularies
-        table = np.zeros(int(alphabet[-1]) + 2, dtype=np.int64)
+        table = np.zeros(int(alphabet[-1]) + 2, dtype=np.int32)
         table[alphabet] = np.arange(1, alphabet.size + 1)
-        return table[np.clip(tokens, 0, alphabet[-1] + 1)]
+        if tokens.size and tokens.min() < 0:
+            tokens = np.where(tokens < 0, alphabet[-1] + 1, tokens)
+        return table[np.minimum(tokens, alphabet[-1] + 1)]
     position = np.minimum(np.searchsorted(alphabet, tokens), alphabet.size - 1)
     return np.where(alphabet[position] == tokens, position + 1, 0)
 

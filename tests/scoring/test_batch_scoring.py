@@ -16,7 +16,7 @@ from scoring_strategies import (
 
 from certify.scoring import batch, metrics
 
-SETTINGS = settings(max_examples=50, deadline=None)
+SETTINGS = settings(max_examples=40, deadline=None)
 NO_ANSWER = "~no answer"  # how the single-candidate metrics see an unanswered record
 
 
@@ -180,3 +180,35 @@ def test_box_batch_solves_images_where_boxes_compete():
     assert scores.hits.tolist() == [[2, 1], [0, 1]]
     assert scores.answered.tolist() == [[True, True], [False, True]]
     assert scores.record_prf()["precision"].tolist() == [[1.0, 1.0], [0.0, 0.5]]
+
+
+def test_results_do_not_depend_on_how_the_work_is_chunked(monkeypatch):
+    """Large batches are processed in chunks; groups straddling a chunk boundary must add up."""
+    import random
+
+    from certify.scoring import batch as batch_module
+    from certify.scoring import boxes, edit_distance
+
+    rng = random.Random(7)
+    gold_boxes = [[(rng.randint(0, 9), rng.randint(0, 9), rng.randint(1, 5), rng.randint(1, 5),
+                    rng.choice("ab")) for _ in range(rng.randint(0, 4))] for _ in range(5)]
+    box_answers = [[[(x + rng.choice([0, 0, 1]), y, w, h, label) for x, y, w, h, label in g]
+                    + [(x, y, w, h, label) for x, y, w, h, label in g if rng.random() < 0.3]
+                    for g in gold_boxes] for _ in range(30)]
+    refs = ["今天天气很好", "hello world", "", "abc" * 30]
+    text_answers = [[rng.choice([r[1:], r + "x", r, "好"]) for r in refs] for _ in range(30)]
+    rank_gold = [["a", "b", "c"], ["x", "y"]]
+    rank_answers = [[rng.sample(g, len(g)) for g in rank_gold] for _ in range(30)]
+    label_answers = [[rng.randint(1, 5) for _ in range(6)] for _ in range(30)]
+
+    def everything():
+        return (batch.BoxBatch(gold_boxes, box_answers).mean_iou().tolist(),
+                batch.TextBatch(refs, text_answers).rates().tolist(),
+                batch.RankingBatch(rank_gold, rank_answers).kendall.tolist(),
+                batch.LabelBatch([1, 2, 3, 4, 5, 5], label_answers).cohen_kappa("quadratic").tolist())
+
+    whole = everything()
+    monkeypatch.setattr(boxes, "_CHUNK", 3)
+    monkeypatch.setattr(edit_distance, "_CHUNK_PAIRS", 7)
+    monkeypatch.setattr(batch_module, "_CHUNK", 5)
+    assert everything() == whole

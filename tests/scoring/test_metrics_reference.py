@@ -36,7 +36,7 @@ from sklearn.preprocessing import MultiLabelBinarizer
 
 from certify.scoring import metrics
 
-SETTINGS = settings(max_examples=60, deadline=None)
+SETTINGS = settings(max_examples=50, deadline=None)
 ALPHABETS = [["a"], ["a", "b"], ["a", "b", "c", "d"], ["x", "y", "z", "a", "b"]]
 
 

@@ -16,7 +16,7 @@ json_values = st.recursive(
     max_leaves=10,
 )
 TYPES = st.sampled_from(list(EXAMPLES))
-SETTINGS = settings(max_examples=80, deadline=None)
+SETTINGS = settings(max_examples=60, deadline=None)
 
 
 @SETTINGS

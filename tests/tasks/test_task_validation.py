@@ -55,6 +55,10 @@ CASES = [
     ("multilabel", {"gold": gold("multilabel", {"id": "r1", "labels": ["bug", "spam", "bug"]})},
      ['record "r1", field "labels[1]": label "spam" is not one of the task\'s labels (bug, ads, '
       "privacy)", 'record "r1", field "labels[2]": label "bug" is given twice']),
+    ("multilabel", {"gold": gold("multilabel", {"id": "r2"}),
+                    "records": records("multilabel", {"id": "r1", "image": 7})},
+     ['record "r1", field "image": must be a string, not 7 (a number)',
+      'record "r2", field "labels": is required but missing']),
     # ner
     ("ner", {"records": [{"id": "r017", "text": TEXT_45}],
              "gold": [{"id": "r017", "spans": [[0, 2, "PER"], [3, 5, "LOC"], [40, 48, "PER"]]}]},
@@ -69,8 +73,9 @@ CASES = [
       'record "r1", field "spans[2]": label "ORG" is not one of the task\'s labels (PER, LOC)',
       'record "r1", field "spans[3]": must be [start, end, "LABEL"], not a list',
       'record "r1", field "spans[4]": span start -1 is before the start of the text']),
-    ("ner", {"records": records("ner", {"id": "r1", "text": ""})},
-     ['record "r1", field "text": must not be empty']),
+    ("ner", {"records": records("ner", {"id": "r1", "text": ""}, {"id": "r2"})},
+     ['record "r1", field "text": must not be empty', 'record "r2", field "text": is required but '
+      "missing"]),
     # bbox
     ("bbox", {"gold": gold("bbox", {"id": "r1", "boxes": [[10, 10, -3, 5, "car"]]})},
      ['record "r1", field "boxes[0]": box width must be greater than 0, not -3']),
@@ -97,6 +102,9 @@ CASES = [
      ['record "r2", field "image": is missing: a record needs image or audio']),
     ("transcription", {"gold": gold("transcription", {"id": "r1", "text": ["合计"]})},
      ['record "r1", field "text": must be a string, not a list']),
+    ("transcription", {"gold": [{"id": "r1", "text": "x"}, {"id": "r2", "txt": "y"}]},
+     ['record "r2", field "text": is required but missing',
+      'record "r2", field "txt": is not a field of transcription gold lines (allowed: id, text)']),
     ("transcription", {"config": {"unit": "syllable"}},
      ["field \"config.unit\": must be 'char' or 'word', not 'syllable'"]),
     ("transcription", {"metric": "wer"},
@@ -108,6 +116,8 @@ CASES = [
     ("rating", {"config": {"scale": {"min": 5, "max": 1, "labels": {9: "x"}}}},
      ['field "config.scale.max": must be above min (5), not 1',
       'field "config.scale.labels.9": must name a point of the scale (5–1), not 9 (a number)']),
+    ("rating", {"config": {"scale": {"max": 5}}},
+     ['field "config.scale.min": is required but missing']),
     ("rating", {"records": records("rating", {"id": "r1", "prompt": "Hours?"})},
      ['record "r1", field "reply": is missing: a record needs reply or text']),
     ("rating", {"gold": [{"id": r, "rating": 3} for r in ("r1", "r2", "r3", "r4")]},
