@@ -452,9 +452,20 @@ def import_items(parsed: Parsed, *, actor: User, approver: User | None = None,
         problems.append(Problem(_("%(email)s cannot approve items: not an active examiner",
                                   email=approver.email)))
         approver = None
+    first: dict[str, ItemData] = {}
     savepoint = db.session.begin_nested()
     try:
         for data in parsed.items:
+            if data.ref in first:
+                earlier = first[data.ref]
+                problems.append(Problem(_("ref %(ref)s is also in %(where)s", ref=data.ref,
+                                          where=" ".join(str(x) for x in (
+                                              earlier.source or "", _("row %(n)s", n=earlier.row)
+                                              if earlier.row else "") if x)),
+                                        row=data.row, column="ref", ref=data.ref,
+                                        source=data.source))
+                continue
+            first[data.ref] = data
             try:
                 with db.session.no_autoflush:
                         result = _import_one(data, existing.get(data.ref), actor=actor,

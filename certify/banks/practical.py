@@ -18,6 +18,8 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
+from flask_babel import gettext as _
+
 from certify.banks.assets import ASSET_PREFIX, ref_sha
 from certify.banks.spec import (
     MAX_POINTS,
@@ -112,33 +114,36 @@ def validate_practical(data: ItemData) -> list[Problem]:
         found.append(Problem(message, column=column, ref=data.ref, source=data.source))
 
     if not REF.match(data.ref or ""):
-        add("ref", f'"{data.ref}" must be 3–64 letters, digits, ".", "_" or "-"')
+        add("ref", _('"%(ref)s" must be 3–64 letters, digits, ".", "_" or "-"', ref=data.ref))
     if not data.units:
-        add("units", "are required: at least one unit such as L4:2.1")
+        add("units", _("are required: at least one unit such as L4:2.1"))
     else:
-        _, bad = parse_units("; ".join(data.units))
+        bad = parse_units("; ".join(data.units))[1]
         for message in bad:
             add("units", message)
     if not isinstance(data.difficulty, int) or isinstance(data.difficulty, bool) \
             or not 1 <= data.difficulty <= 5:
-        add("difficulty", f"must be a whole number from 1 to 5, not {data.difficulty!r}")
+        add("difficulty", _("must be a whole number from 1 to 5, not %(value)s",
+                            value=repr(data.difficulty)))
     if not (Decimal(0) < data.points <= MAX_POINTS):
-        add("points", f"must be a positive number up to {MAX_POINTS}")
+        add("points", _("must be a positive number up to %(max)s", max=MAX_POINTS))
     if data.status is not None and data.status not in STATUSES:
-        add("status", f"must be one of {', '.join(STATUSES)}, not {data.status!r}")
+        add("status", _("must be one of %(values)s, not %(value)s", values=", ".join(STATUSES),
+                        value=repr(data.status)))
     task = (data.content or {}).get("task")
     if not isinstance(task, Mapping):
-        add("task", "is missing")
+        add("task", _("is missing"))
         return found
     if not isinstance(task.get("title"), str) or not task["title"].strip():
-        add("title", "is required")
+        add("title", _("is required"))
     elif len(task["title"]) > 200:
-        add("title", "may be at most 200 characters long")
+        add("title", _("may be at most 200 characters long"))
     if not isinstance(task.get("instructions"), str):
-        add("instructions", "must be text (Markdown)")
+        add("instructions", _("must be text (Markdown)"))
     limit = task.get("time_limit_minutes")
     if not isinstance(limit, int) or isinstance(limit, bool) or not 1 <= limit <= 600:
-        add("time_limit_minutes", f"must be a whole number of minutes from 1 to 600, not {limit!r}")
+        add("time_limit_minutes", _("must be a whole number of minutes from 1 to 600, not "
+                                    "%(value)s", value=repr(limit)))
     _check_overtime(task.get("overtime"), add)
     tasks = _tasks()
     spec = task_spec(data.content, data.key)
@@ -147,14 +152,14 @@ def validate_practical(data: ItemData) -> list[Problem]:
     if task.get("task_type") in tasks.task_types():
         task_type = tasks.get_task_type(task["task_type"])
         if not task_type.auto_scored and data.key.get("gold"):
-            add("gold.jsonl", f"{task['task_type']} tasks have no gold labels")
+            add("gold.jsonl", _("%(type)s tasks have no gold labels", type=task["task_type"]))
     for record in task.get("records") or []:
         if not isinstance(record, Mapping):
             continue
         for name in MEDIA_FIELDS:
             value = record.get(name)
             if isinstance(value, str) and value.startswith(ASSET_PREFIX) and not ref_sha(value):
-                found.append(Problem(f'"{value}" is not a valid asset reference',
+                found.append(Problem(_('"%(value)s" is not a valid asset reference', value=value),
                                      column="records.jsonl", ref=data.ref,
                                      record=str(record.get("id")), field=name, source=data.source))
     return found
@@ -164,20 +169,20 @@ def _check_overtime(overtime: Any, add) -> None:  # type: ignore[no-untyped-def]
     if overtime is None:
         return
     if not isinstance(overtime, Mapping):
-        add("overtime", "must be a mapping such as {allowed: true, per_minute: 1, "
-                        "stop_after_minutes: 5}")
+        add("overtime", _("must be a mapping such as {allowed: true, per_minute: 1, "
+                          "stop_after_minutes: 5}"))
         return
     unknown = set(overtime) - {"allowed", "per_minute", "stop_after_minutes"}
     if unknown:
-        add("overtime", f"has unknown keys: {', '.join(sorted(map(str, unknown)))}")
+        add("overtime", _("has unknown keys: %(keys)s", keys=", ".join(sorted(map(str, unknown)))))
     if not isinstance(overtime.get("allowed", False), bool):
-        add("overtime", "allowed must be true or false")
+        add("overtime", _("allowed must be true or false"))
     per_minute = overtime.get("per_minute", 1)
     if not isinstance(per_minute, int | float) or isinstance(per_minute, bool) or per_minute < 0:
-        add("overtime", "per_minute must be a number of points ≥ 0")
+        add("overtime", _("per_minute must be a number of points ≥ 0"))
     stop = overtime.get("stop_after_minutes", 5)
     if not isinstance(stop, int) or isinstance(stop, bool) or stop < 0:
-        add("overtime", "stop_after_minutes must be a whole number ≥ 0")
+        add("overtime", _("stop_after_minutes must be a whole number ≥ 0"))
 
 
 def gold_lines(key: Mapping[str, Any]) -> list[dict]:

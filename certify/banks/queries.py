@@ -90,7 +90,8 @@ def filtered(f: ItemFilter) -> sa.Select:
             .replace("_", "\\_") + "%"
         stmt = stmt.where(sa.or_(head.search_text.like(needle, escape="\\"),
                                  sa.func.lower(Item.ref).like(needle, escape="\\")))
-    return stmt.order_by(Item.ref)
+    return stmt.order_by(Item.ref).options(
+        selectinload(Item.versions).selectinload(ItemVersion.units).selectinload(Unit.level))
 
 
 def find_item(ref_or_id: str | int) -> Item | None:

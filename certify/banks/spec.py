@@ -19,6 +19,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from flask_babel import gettext as _
+
 from certify.banks.markup import blank_numbers
 
 TYPES = ("single", "multiple", "true_false", "fill_in", "short_answer", "practical")
@@ -65,15 +67,15 @@ class Problem:
         if self.source:
             parts.append(self.source)
         if self.row is not None:
-            parts.append(f"row {self.row}")
+            parts.append(_("row %(n)s", n=self.row))
         if self.ref and self.row is None:
             parts.append(self.ref)
         if self.column:
-            parts.append(f"column {self.column}")
+            parts.append(_("column %(name)s", name=self.column))
         if self.record is not None:
-            parts.append(f'record "{self.record}"')
+            parts.append(_('record "%(id)s"', id=self.record))
         if self.field:
-            parts.append(f'field "{self.field}"')
+            parts.append(_('field "%(name)s"', name=self.field))
         return ", ".join(parts)
 
     def __str__(self) -> str:
@@ -165,7 +167,7 @@ def parse_units(text: str) -> tuple[list[str], list[str]]:
             continue
         match = UNIT_REF.match(ref.replace(" ", ""))
         if not match:
-            bad.append(f'"{ref}" is not a unit reference such as L4:2.1')
+            bad.append(_('"%(ref)s" is not a unit reference such as L4:2.1', ref=ref))
             continue
         normal = f"L{match.group(1)}:{match.group(2)}"
         if normal not in refs:
@@ -197,7 +199,7 @@ class _Row:
     def must_be_empty(self, columns: Iterable[str], item_type: str) -> None:
         for column in columns:
             if self.get(column):
-                self.add(column, f"must be empty for {item_type} items")
+                self.add(column, _("must be empty for %(type)s items", type=item_type))
 
 
 def _points(r: _Row) -> Decimal | None:
@@ -205,13 +207,13 @@ def _points(r: _Row) -> Decimal | None:
     try:
         points = Decimal(text.replace(",", "."))
     except InvalidOperation:
-        r.add("points", f'"{text}" is not a number' if text else "is required")
+        r.add("points", _('"%(text)s" is not a number', text=text) if text else _("is required"))
         return None
     if not points.is_finite() or points <= 0 or points > MAX_POINTS:
-        r.add("points", f"must be a positive number up to {MAX_POINTS}, not {text}")
+        r.add("points", _("must be a positive number up to %(max)s, not %(text)s", max=MAX_POINTS, text=text))
         return None
     if points != points.quantize(Decimal("0.01")):
-        r.add("points", "may have at most two decimal places")
+        r.add("points", _("may have at most two decimal places"))
         return None
     return normal_decimal(points)
 
@@ -221,8 +223,8 @@ def _difficulty(r: _Row) -> int | None:
     if text.endswith(".0"):
         text = text[:-2]
     if not text.isdigit() or not 1 <= int(text) <= 5:
-        r.add("difficulty", f'must be a whole number from 1 (easiest) to 5, not "{text}"'
-              if text else "is required (1–5)")
+        r.add("difficulty", _('must be a whole number from 1 (easiest) to 5, not "%(text)s"', text=text)
+              if text else _("is required (1–5)"))
         return None
     return int(text)
 
@@ -235,12 +237,12 @@ def _options(r: _Row, item_type: str) -> list[dict[str, str]]:
             gap = gap or column
             continue
         if gap:
-            r.add(gap, f"is empty but {column} is filled: options must not have gaps")
+            r.add(gap, _("is empty but %(column)s is filled: options must not have gaps", column=column))
             gap = None
         options.append({"id": oid, "text": text})
     if len(options) < MIN_OPTIONS[item_type]:
-        r.add("option_a", f"{item_type} items need at least {MIN_OPTIONS[item_type]} options, "
-                          f"this row has {len(options)}")
+        r.add("option_a", _("%(type)s items need at least %(min)s options, this row has %(n)s",
+                            type=item_type, min=MIN_OPTIONS[item_type], n=len(options)))
     return options
 
 
@@ -250,7 +252,7 @@ def _flag(r: _Row, column: str, default: bool) -> bool:
         return default
     value = parse_bool(text)
     if value is None:
-        r.add(column, f'must be true or false, not "{text}"')
+        r.add(column, _('must be true or false, not "%(text)s"', text=text))
         return default
     return value
 
@@ -262,10 +264,10 @@ def _choice(r: _Row, item_type: str) -> tuple[dict, dict]:
     content: dict[str, Any] = {"options": options, "shuffle": _flag(r, "shuffle", True)}
     if item_type == "single":
         if len(answer) != 1 or answer not in OPTION_IDS:
-            r.add("answer", f'must be one option letter such as B, not "{r.get("answer")}"'
-                  if answer else "is required: the letter of the correct option")
+            r.add("answer", _('must be one option letter such as B, not "%(text)s"', text=r.get("answer"))
+                  if answer else _("is required: the letter of the correct option"))
         elif answer not in ids:
-            r.add("answer", f"names option {answer}, which is empty")
+            r.add("answer", _("names option %(letter)s, which is empty", letter=answer))
         r.must_be_empty(("scoring", "penalty"), item_type)
         key: dict[str, Any] = {"correct": answer}
     else:
@@ -274,31 +276,31 @@ def _choice(r: _Row, item_type: str) -> tuple[dict, dict]:
             letters = list(letters[0])  # "ACD" written without separators
         problems = [a for a in letters if len(a) != 1 or a not in OPTION_IDS]
         if problems or not letters:
-            r.add("answer", f'must list option letters separated by ";" such as A;C, not '
-                            f'"{r.get("answer")}"' if answer else "is required: the letters of "
-                                                                   "the correct options")
+            r.add("answer", _('must list option letters separated by ";" such as A;C, not "%(text)s"',
+                              text=r.get("answer")) if answer
+                  else _("is required: the letters of the correct options"))
         elif len(set(letters)) != len(letters):
-            r.add("answer", "names an option twice")
+            r.add("answer", _("names an option twice"))
         elif len(letters) < 2:
-            r.add("answer", "a multiple-choice item needs at least two correct options "
-                            "(use a single-choice item for one)")
+            r.add("answer", _("a multiple-choice item needs at least two correct options (use a "
+                              "single-choice item for one)"))
         else:
             for letter in letters:
                 if letter not in ids:
-                    r.add("answer", f"names option {letter}, which is empty")
+                    r.add("answer", _("names option %(letter)s, which is empty", letter=letter))
         mode = r.get("scoring") or "all_or_nothing"
         if mode not in ("all_or_nothing", "partial"):
-            r.add("scoring", f'must be all_or_nothing or partial, not "{mode}"')
+            r.add("scoring", _('must be all_or_nothing or partial, not "%(mode)s"', mode=mode))
         penalty = Decimal(1)
         if r.get("penalty"):
             if mode != "partial":
-                r.add("penalty", "applies only when scoring is partial")
+                r.add("penalty", _("applies only when scoring is partial"))
             try:
                 penalty = Decimal(r.get("penalty"))
                 if not penalty.is_finite() or not 0 <= penalty <= 10:
                     raise InvalidOperation
             except InvalidOperation:
-                r.add("penalty", f'must be a number from 0 to 10, not "{r.get("penalty")}"')
+                r.add("penalty", _('must be a number from 0 to 10, not "%(text)s"', text=r.get("penalty")))
                 penalty = Decimal(1)
         content["scoring"] = {"mode": mode, "penalty": float(penalty)}
         key = {"correct": sorted(set(letters))}
@@ -317,13 +319,14 @@ def parse_blank(entry: str) -> tuple[dict[str, Any] | None, str | None]:
         except ValueError:
             value = None
         if value is None or value != value or abs(value) == float("inf"):
-            return None, f'"{entry}" is not a numeric answer such as =3.14 or =3.14~0.01'
+            return None, _('"%(text)s" is not a numeric answer such as =3.14 or =3.14~0.01',
+                           text=entry)
         if not 0 <= tolerance < float("inf"):
-            return None, f'the tolerance in "{entry}" must be a number ≥ 0'
+            return None, _('the tolerance in "%(text)s" must be a number ≥ 0', text=entry)
         return {"numeric": value, "tolerance": tolerance}, None
     accepted = [a.strip() for a in entry.split("|") if a.strip()]
     if not accepted:
-        return None, "an answer entry is empty"
+        return None, _("an answer entry is empty")
     return {"accepted": accepted}, None
 
 
@@ -340,12 +343,13 @@ def check_blank_markers(stem: str, count: int) -> str | None:
     """A message when the stem's ``[[n]]`` markers are not exactly 1…count in order."""
     numbers = blank_numbers(stem)
     if not numbers:
-        return "a fill-in stem marks each blank with [[1]], [[2]] …"
+        return _("a fill-in stem marks each blank with [[1]], [[2]] …")
     if numbers != list(range(1, len(numbers) + 1)):
-        return (f"the blanks must be numbered [[1]], [[2]] … in order, each once; found "
-                f"{', '.join(f'[[{n}]]' for n in numbers)}")
+        return _("the blanks must be numbered [[1]], [[2]] … in order, each once; found "
+                 "%(found)s", found=", ".join(f"[[{n}]]" for n in numbers))
     if count != len(numbers):
-        return f"the stem has {len(numbers)} blank(s) but the answer has {count} entr(y/ies)"
+        return _("the stem has %(blanks)s blank(s) but the answer has %(entries)s entry(ies)",
+                 blanks=len(numbers), entries=count)
     return None
 
 
@@ -354,12 +358,12 @@ def _fill_in(r: _Row, stem: str) -> tuple[dict, dict]:
     entries = answer.split("||") if answer else []
     blanks = []
     if not entries:
-        r.add("answer", "is required: one entry per blank, separated by ||")
+        r.add("answer", _("is required: one entry per blank, separated by ||"))
     case_sensitive = _flag(r, "case_sensitive", False)
     for i, entry in enumerate(entries, start=1):
         spec, problem = parse_blank(entry)
         if problem:
-            r.add("answer", f"blank {i}: {problem}")
+            r.add("answer", _("blank %(n)s: %(problem)s", n=i, problem=problem))
         elif spec is not None:
             if "accepted" in spec:
                 spec["case_sensitive"] = case_sensitive
@@ -370,7 +374,7 @@ def _fill_in(r: _Row, stem: str) -> tuple[dict, dict]:
             r.add("stem", message)
     mode = r.get("scoring") or "partial"
     if mode not in ("all_or_nothing", "partial"):
-        r.add("scoring", f'must be all_or_nothing or partial, not "{mode}"')
+        r.add("scoring", _('must be all_or_nothing or partial, not "%(mode)s"', mode=mode))
     r.must_be_empty((*OPTION_COLUMNS, "penalty", "rubric", "model_answer", "shuffle"), "fill_in")
     return {"blanks": len(entries), "scoring": {"mode": mode}}, {"blanks": blanks}
 
@@ -381,14 +385,15 @@ def parse_rubric(text: str) -> tuple[list[dict[str, Any]], list[str]]:
     for n, line in enumerate([ln for ln in text.splitlines() if ln.strip()], start=1):
         parts = [p.strip() for p in line.split("|", 2)]
         if len(parts) < 2 or not parts[1]:
-            problems.append(f'line {n}: write "points | checkpoint | marking standard"')
+            problems.append(_('line %(n)s: write "points | checkpoint | marking standard"', n=n))
             continue
         try:
             points = Decimal(parts[0])
             if not points.is_finite() or points <= 0:
                 raise InvalidOperation
         except InvalidOperation:
-            problems.append(f'line {n}: "{parts[0]}" is not a positive number of points')
+            problems.append(_('line %(n)s: "%(text)s" is not a positive number of points', n=n,
+                              text=parts[0]))
             continue
         entry: dict[str, Any] = {"points": float(normal_decimal(points)), "checkpoint": parts[1],
                                  "standard": parts[2] if len(parts) > 2 else ""}
@@ -412,12 +417,12 @@ def _short_answer(r: _Row, points: Decimal | None) -> tuple[dict, dict]:
     for message in problems:
         r.add("rubric", message)
     if not rubric and not problems:
-        r.add("rubric", "is required for short answers: one checkpoint per line, "
-                        "points | checkpoint | marking standard")
+        r.add("rubric", _("is required for short answers: one checkpoint per line, "
+                          "points | checkpoint | marking standard"))
     total = sum(Decimal(str(c["points"])) for c in rubric)
     if rubric and not problems and points is not None and total != points:
-        r.add("rubric", f"checkpoints add up to {format_number(total)} points but the item is "
-                        f"worth {format_number(points)}")
+        r.add("rubric", _("checkpoints add up to %(total)s points but the item is worth %(points)s",
+                          total=format_number(total), points=format_number(points)))
     r.must_be_empty((*OPTION_COLUMNS, "answer", "scoring", "penalty", "case_sensitive", "shuffle"),
                     "short_answer")
     key: dict[str, Any] = {"rubric": rubric}
@@ -434,8 +439,8 @@ def _true_false(r: _Row) -> tuple[dict, dict]:
     text = r.get("answer").lower()
     value = True if text in TRUE_WORDS else False if text in FALSE_WORDS else None
     if value is None:
-        r.add("answer", f'must be true or false, not "{r.get("answer")}"' if text
-              else "is required: true or false")
+        r.add("answer", _('must be true or false, not "%(text)s"', text=r.get("answer")) if text
+              else _("is required: true or false"))
     r.must_be_empty((*OPTION_COLUMNS, "scoring", "penalty", "case_sensitive", "shuffle", "rubric",
                      "model_answer"), "true_false")
     return {}, {"correct": bool(value)}
@@ -447,27 +452,27 @@ def row_to_item(cells: dict[str, str], row: int | None = None,
     r = _Row(cells, row, source)
     ref = r.get("ref")
     if not ref:
-        r.add("ref", "is required")
+        r.add("ref", _("is required"))
     elif not REF.match(ref):
-        r.add("ref", f'"{ref}" must be 3–64 letters, digits, ".", "_" or "-"')
+        r.add("ref", _('"%(ref)s" must be 3–64 letters, digits, ".", "_" or "-"', ref=ref))
     item_type = r.get("type").lower()
     if item_type not in FILE_TYPES:
-        r.add("type", f'must be one of {", ".join(FILE_TYPES)}, not "{r.get("type")}"'
-              if item_type else "is required")
+        r.add("type", _('must be one of %(types)s, not "%(text)s"', types=", ".join(FILE_TYPES),
+                text=r.get("type")) if item_type else _("is required"))
         return None, r.problems
     units, bad = parse_units(r.get("units"))
     for message in bad:
         r.add("units", message)
     if not units and not bad:
-        r.add("units", "is required: at least one unit such as L4:2.1")
+        r.add("units", _("is required: at least one unit such as L4:2.1"))
     difficulty = _difficulty(r)
     points = _points(r)
     stem = r.raw("stem")
     if not stem:
-        r.add("stem", "is required")
+        r.add("stem", _("is required"))
     for column in ("stem", "explanation", "model_answer", "rubric", *OPTION_COLUMNS):
         if len(r.raw(column)) > MAX_TEXT:
-            r.add(column, f"is longer than {MAX_TEXT} characters")
+            r.add(column, _("is longer than %(n)s characters", n=MAX_TEXT))
     if item_type in ("single", "multiple"):
         content, key = _choice(r, item_type)
     elif item_type == "true_false":
@@ -478,13 +483,14 @@ def row_to_item(cells: dict[str, str], row: int | None = None,
         content, key = _short_answer(r, points)
     status = r.get("status").lower() or None
     if status and status not in STATUSES:
-        r.add("status", f'must be one of {", ".join(STATUSES)}, not "{r.get("status")}"')
+        r.add("status", _('must be one of %(values)s, not "%(text)s"', values=", ".join(STATUSES),
+                            text=r.get("status")))
     author = r.get("author") or None
     if author and not EMAIL.match(author):
-        r.add("author", f'"{author}" is not an e-mail address')
+        r.add("author", _('"%(text)s" is not an e-mail address', text=author))
     language = r.get("language") or "en"
     if not re.match(r"^[A-Za-z]{2,3}([-_][A-Za-z0-9]{2,8})?$", language):
-        r.add("language", f'"{language}" is not a language code such as en or zh')
+        r.add("language", _('"%(text)s" is not a language code such as en or zh', text=language))
     if r.problems:
         return None, r.problems
     return ItemData(ref=ref, type=item_type, units=units, difficulty=difficulty or 3,
@@ -534,5 +540,4 @@ def validate_item(data: ItemData) -> list[Problem]:
     Going through the row keeps one set of rules for every input. Practical items are checked by
     :func:`certify.banks.practical.validate_practical` instead.
     """
-    _, problems = row_to_item(item_to_row(data), data.row, data.source)
-    return problems
+    return row_to_item(item_to_row(data), data.row, data.source)[1]

@@ -73,7 +73,7 @@ def _version_or_404(item: Item, number: int) -> ItemVersion:
     return version
 
 
-def unit_choices(kinds: tuple[str, ...] = ("work_content", "skill", "knowledge")) -> list:
+def unit_choices(kinds: tuple[str, ...] = ("function", "work_content", "skill", "knowledge")) -> list:
     """Units as select choices grouped by level (``L4:2.1`` → "2.1 Data classification …")."""
     from certify.syllabus.operations import levels
 
@@ -81,7 +81,7 @@ def unit_choices(kinds: tuple[str, ...] = ("work_content", "skill", "knowledge")
     for level in levels():
         for unit in level.units:
             if unit.kind in kinds:
-                indent = "\u2003" * max(0, unit.depth - 1)
+                indent = "\u2003" * unit.depth
                 out.append(SelectChoice(unit.ref, f"{indent}{unit.ref} {unit.title_en}",
                                         optgroup=level.name_en))
     return out

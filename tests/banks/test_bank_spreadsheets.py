@@ -218,3 +218,15 @@ def test_version_data_matches_the_row(app, level4, import_bytes):
     item = db.session.scalar(sa.select(Item))
     data = version_data(item.head)
     assert data.units == ["L4:2.1"] and data.status == "draft"
+
+
+def test_a_ref_in_two_files_of_one_import_is_reported(app, level4, author):
+    from certify.banks.operations import import_items
+
+    parsed = read_file(csv_bytes(VALID_ROWS[:2]), "a.csv")
+    parsed.extend(read_file(csv_bytes(VALID_ROWS[1:3]), "b.csv"))
+    with pytest.raises(BankError) as error:
+        import_items(parsed, actor=author)
+    assert [(p.source, p.row, p.column) for p in error.value.problems] == [("b.csv", 2, "ref")]
+    assert "also in a.csv row 3" in error.value.problems[0].message
+    assert count_items() == 0

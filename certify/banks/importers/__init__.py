@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from flask import current_app, has_app_context
+from flask_babel import gettext as _
 
 from certify.banks.spec import BankError, ItemData, Problem
 
@@ -97,17 +98,17 @@ def check_zip(data: bytes, what: str) -> zipfile.ZipFile:
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except zipfile.BadZipFile as exc:
-        raise BankError([Problem(f"{what} is not a valid zip/XLSX file")]) from exc
+        raise BankError([Problem(_("%(name)s is not a valid zip/XLSX file", name=what))]) from exc
     entries = archive.infolist()
     if len(entries) > limit("BANK_MAX_ZIP_ENTRIES"):
-        raise BankError([Problem(f"{what} holds {len(entries)} files; at most "
-                                 f"{limit('BANK_MAX_ZIP_ENTRIES')} are accepted")])
+        raise BankError([Problem(_("%(name)s holds %(n)s files; at most %(max)s are accepted",
+                                   name=what, n=len(entries), max=limit("BANK_MAX_ZIP_ENTRIES")))])
     total = sum(e.file_size for e in entries)
     if total > limit("BANK_MAX_UNCOMPRESSED_BYTES"):
-        raise BankError([Problem(
-            f"{what} would expand to {total / 1024 / 1024:.0f} MB; at most "
-            f"{limit('BANK_MAX_UNCOMPRESSED_BYTES') / 1024 / 1024:.0f} MB are accepted "
-            "(a zip bomb is refused before it is opened)")])
+        raise BankError([Problem(_(
+            "%(name)s would expand to %(size)s MB; at most %(max)s MB are accepted (a zip bomb is "
+            "refused before it is opened)", name=what, size=round(total / 1024 / 1024),
+            max=round(limit("BANK_MAX_UNCOMPRESSED_BYTES") / 1024 / 1024)))])
     return archive
 
 
@@ -122,8 +123,9 @@ def read_file(data: bytes, filename: str, options: ImportOptions | None = None,
     options = options or ImportOptions()
     media = media or Media()
     if len(data) > limit("BANK_MAX_FILE_BYTES"):
-        raise BankError([Problem(f"{filename} is {len(data) / 1024 / 1024:.1f} MB; bank files may be "
-                                 f"at most {limit('BANK_MAX_FILE_BYTES') / 1024 / 1024:.0f} MB")])
+        raise BankError([Problem(_("%(name)s is %(size)s MB; bank files may be at most %(max)s MB",
+                                   name=filename, size=round(len(data) / 1024 / 1024, 1),
+                                   max=round(limit("BANK_MAX_FILE_BYTES") / 1024 / 1024)))])
     name = filename.lower()
     if name.endswith(".csv") or name.endswith(".tsv"):
         return csv_xlsx.read_csv(data, filename)
@@ -141,10 +143,11 @@ def read_file(data: bytes, filename: str, options: ImportOptions | None = None,
             return coco.read_coco(document, filename, options, media)
         return label_studio.read_label_studio(document, filename, options, media)
     if name.endswith((".xls", ".ods", ".numbers")):
-        raise BankError([Problem(f"{filename}: save the sheet as .xlsx (Excel 2007 or later) or as "
-                                 "CSV UTF-8 and upload that")])
-    raise BankError([Problem(f"{filename}: unsupported file type; upload CSV, XLSX, Moodle XML, "
-                             "Label Studio or COCO JSON, CoNLL, or a zipped practical task folder")])
+        raise BankError([Problem(_("%(name)s: save the sheet as .xlsx (Excel 2007 or later) or as "
+                                   "CSV UTF-8 and upload that", name=filename))])
+    raise BankError([Problem(_("%(name)s: unsupported file type; upload CSV, XLSX, Moodle XML, Label "
+                               "Studio or COCO JSON, CoNLL, or a zipped practical task folder",
+                               name=filename))])
 
 
 def read_path(path: Path, options: ImportOptions | None = None, *, top: bool = True) -> Parsed:
@@ -166,5 +169,6 @@ def read_path(path: Path, options: ImportOptions | None = None, *, top: bool = T
                                                                p.record, p.field, child.name)
                                     for p in exc.problems]
     if top and not parsed.items and not parsed.problems:
-        parsed.problems.append(Problem(f"{path}: no bank files or task folders found"))
+        parsed.problems.append(Problem(_("%(path)s: no bank files or task folders found",
+                                         path=str(path))))
     return parsed

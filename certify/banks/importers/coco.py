@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask_babel import gettext as _
+
 from certify.banks.importers import ImportOptions, Media, Parsed
 from certify.banks.importers.foreign import finish, load_image
 from certify.banks.spec import Problem
@@ -25,7 +27,7 @@ def read_coco(document: dict, filename: str, options: ImportOptions, media: Medi
     for c in sorted((c for c in document.get("categories") or [] if isinstance(c, dict)),
                     key=lambda c: c.get("id", 0)):
         if not isinstance(c.get("name"), str):
-            problem(None, "categories", f"category {c.get('id')} has no name")
+            problem(None, "categories", _("category %(id)s has no name", id=c.get("id")))
             continue
         categories[c.get("id")] = c["name"]
     records: list[dict[str, Any]] = []
@@ -37,8 +39,9 @@ def read_coco(document: dict, filename: str, options: ImportOptions, media: Medi
         if checked is None:
             continue
         if (image.get("width"), image.get("height")) != (checked.width, checked.height):
-            problem(rid, "width", f"the JSON says {image.get('width')} × {image.get('height')} "
-                                  f"pixels but the file is {checked.width} × {checked.height}")
+            problem(rid, "width", _("the JSON says %(w)s × %(h)s pixels but the file is %(fw)s × "
+                                    "%(fh)s", w=image.get("width"), h=image.get("height"),
+                                    fw=checked.width, fh=checked.height))
             continue
         files[checked.ref] = checked
         records.append({"id": rid, "image": checked.ref, "width": checked.width,
@@ -51,21 +54,23 @@ def read_coco(document: dict, filename: str, options: ImportOptions, media: Medi
             crowd += 1
             continue
         if ann.get("category_id") not in categories:
-            problem(rid, "category_id", f"annotation {ann.get('id')} names category "
-                                        f"{ann.get('category_id')}, which is not in categories")
+            problem(rid, "category_id", _("annotation %(id)s names category %(category)s, which is "
+                                          "not in categories", id=ann.get("id"),
+                                          category=ann.get("category_id")))
             continue
         if rid not in boxes:
             if not any(r["id"] == rid for r in records):
-                problem(rid, "image_id", f"annotation {ann.get('id')} is for an image that is not "
-                                         "in images (or could not be read)")
+                problem(rid, "image_id", _("annotation %(id)s is for an image that is not in images "
+                                           "(or could not be read)", id=ann.get("id")))
             continue
         bbox = ann.get("bbox")
         if not isinstance(bbox, list) or len(bbox) != 4:
-            problem(rid, "bbox", f"annotation {ann.get('id')} has no [x, y, w, h] bbox")
+            problem(rid, "bbox", _("annotation %(id)s has no [x, y, w, h] bbox", id=ann.get("id")))
             continue
         boxes[rid].append([*bbox, categories[ann["category_id"]]])
     if crowd:
-        parsed.notes.append(f"{filename}: {crowd} crowd annotation(s) (iscrowd: 1) were left out")
+        parsed.notes.append(_("%(name)s: %(n)s crowd annotation(s) (iscrowd: 1) were left out",
+                              name=filename, n=crowd))
     gold = [{"id": r["id"], "boxes": boxes[r["id"]]} for r in records]
     return finish(parsed, filename=filename, options=options, task_type="bbox", records=records,
                   gold=gold, labels=list(categories.values()), media=files)

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import re
 
+from flask_babel import gettext as _
+
 from certify.banks.importers import ImportOptions, Parsed
 from certify.banks.importers.foreign import finish
 from certify.banks.spec import BankError, Problem
@@ -28,7 +30,7 @@ def read_conll(data: bytes, filename: str, options: ImportOptions) -> Parsed:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise BankError([Problem(f"{filename} is not UTF-8 text")]) from exc
+        raise BankError([Problem(_("%(name)s is not UTF-8 text", name=filename))]) from exc
     parsed = Parsed(formats=["conll"])
     sentences: list[list[tuple[int, str, str]]] = [[]]
     for number, line in enumerate(text.splitlines(), start=1):
@@ -40,7 +42,7 @@ def read_conll(data: bytes, filename: str, options: ImportOptions) -> Parsed:
             continue
         columns = line.split("\t") if "\t" in line else line.split()
         if len(columns) < 2:
-            parsed.problems.append(Problem("needs a token and a tag", row=number,
+            parsed.problems.append(Problem(_("needs a token and a tag"), row=number,
                                            source=filename))
             continue
         sentences[-1].append((number, columns[0], columns[-1].strip()))
@@ -63,7 +65,8 @@ def read_conll(data: bytes, filename: str, options: ImportOptions) -> Parsed:
                 continue
             match = _TAG.match(tag)
             if not match:
-                parsed.problems.append(Problem(f'tag "{tag}" is not O or B-/I-/E-/S-<type>',
+                parsed.problems.append(Problem(_('tag "%(tag)s" is not O or B-/I-/E-/S-<type>',
+                                                 tag=tag),
                                                row=number, record=rid, source=filename))
                 open_span = None
                 continue
@@ -80,7 +83,8 @@ def read_conll(data: bytes, filename: str, options: ImportOptions) -> Parsed:
         records.append({"id": rid, "text": "".join(pieces)})
         gold.append({"id": rid, "spans": spans})
     if not records:
-        parsed.problems.append(Problem(f"{filename} has no sentences", source=filename))
+        parsed.problems.append(Problem(_("%(name)s has no sentences", name=filename),
+                                       source=filename))
         return parsed
     return finish(parsed, filename=filename, options=options, task_type="ner", records=records,
                   gold=gold, labels=labels, media={})

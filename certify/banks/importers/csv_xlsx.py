@@ -19,6 +19,8 @@ import datetime as dt
 import io
 from typing import Any
 
+from flask_babel import gettext as _
+
 from certify.banks.importers import Parsed, check_zip, limit
 from certify.banks.spec import COLUMNS, REQUIRED_COLUMNS, BankError, Problem, row_to_item
 
@@ -35,8 +37,8 @@ def decode_csv(data: bytes, filename: str) -> tuple[str, str | None]:
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise BankError([Problem(f"{filename} is saved as UTF-16 (\"Unicode text\"); save it as "
-                                 "\"CSV UTF-8 (comma delimited)\" and upload it again")])
+        raise BankError([Problem(_('%(name)s is saved as UTF-16 ("Unicode text"); save it as "CSV '
+                                   'UTF-8 (comma delimited)" and upload it again', name=filename))])
     try:
         return data.decode("utf-8"), None
     except UnicodeDecodeError as exc:
@@ -50,12 +52,13 @@ def decode_csv(data: bytes, filename: str) -> tuple[str, str | None]:
         except UnicodeDecodeError:
             text = None
         if text is not None:
-            return text, (f"{filename} is not UTF-8; it was read as GB18030 (the encoding of "
-                          "Excel on Chinese Windows). Saving it as \"CSV UTF-8\" avoids any doubt.")
-    named = f" (it looks like {guess.encoding})" if guess else ""
-    raise BankError([Problem(f"{filename} is not UTF-8{named}: the byte at position {position} "
-                             "cannot be read. Save the file as \"CSV UTF-8 (comma delimited)\" "
-                             "and upload it again")])
+            return text, _('%(name)s is not UTF-8; it was read as GB18030 (the encoding of Excel '
+                           'on Chinese Windows). Saving it as "CSV UTF-8" avoids any doubt.',
+                           name=filename)
+    named = _(" (it looks like %(encoding)s)", encoding=guess.encoding) if guess else ""
+    raise BankError([Problem(_('%(name)s is not UTF-8%(guess)s: the byte at position %(pos)s cannot be '
+                               'read. Save the file as "CSV UTF-8 (comma delimited)" and upload it '
+                               'again', name=filename, guess=named, pos=position))])
 
 
 def _unescape(value: str) -> str:
@@ -72,13 +75,14 @@ def _header(cells: list[str], filename: str) -> tuple[list[str], list[Problem]]:
         header.pop()
     unknown = [h for h in header if h not in COLUMNS]
     for name in unknown:
-        problems.append(Problem(f'unknown column "{name}" (the columns are: {", ".join(COLUMNS)})',
+        problems.append(Problem(_('unknown column "%(name)s" (the columns are: %(columns)s)',
+                                  name=name, columns=", ".join(COLUMNS)),
                                 row=1, column=name or "(empty)", source=filename))
     for name in {h for h in header if header.count(h) > 1}:
-        problems.append(Problem("is there twice", row=1, column=name, source=filename))
+        problems.append(Problem(_("is there twice"), row=1, column=name, source=filename))
     for name in REQUIRED_COLUMNS:
         if name not in header:
-            problems.append(Problem("is a required column but missing from the header row",
+            problems.append(Problem(_("is a required column but missing from the header row"),
                                     row=1, column=name, source=filename))
     return header, problems
 
@@ -86,15 +90,16 @@ def _header(cells: list[str], filename: str) -> tuple[list[str], list[Problem]]:
 def _rows(table: list[list[str]], filename: str, fmt: str) -> Parsed:
     parsed = Parsed(formats=[fmt])
     if not table:
-        parsed.problems.append(Problem(f"{filename} is empty", source=filename))
+        parsed.problems.append(Problem(_("%(name)s is empty", name=filename), source=filename))
         return parsed
     header, problems = _header(table[0], filename)
     parsed.problems += problems
     if problems:
         return parsed
     if len(table) - 1 > limit("BANK_MAX_ROWS"):
-        parsed.problems.append(Problem(f"{filename} has {len(table) - 1} rows; at most "
-                                       f"{limit('BANK_MAX_ROWS')} are accepted per file",
+        parsed.problems.append(Problem(_("%(name)s has %(n)s rows; at most %(max)s are accepted per "
+                                         "file", name=filename, n=len(table) - 1,
+                                         max=limit("BANK_MAX_ROWS")),
                                        source=filename))
         return parsed
     seen: dict[str, int] = {}
@@ -103,8 +108,9 @@ def _rows(table: list[list[str]], filename: str, fmt: str) -> Parsed:
         if not any(c.strip() for c in cells):
             continue
         if len(cells) > len(header) and any(c.strip() for c in cells[len(header):]):
-            parsed.problems.append(Problem(f"has {len(cells)} cells but the header has "
-                                           f"{len(header)} columns", row=number, source=filename))
+            parsed.problems.append(Problem(_("has %(cells)s cells but the header has %(columns)s "
+                                             "columns", cells=len(cells), columns=len(header)),
+                                           row=number, source=filename))
             continue
         values = dict(zip(header, cells, strict=False))
         item, problems = row_to_item(values, number, filename)
@@ -112,8 +118,9 @@ def _rows(table: list[list[str]], filename: str, fmt: str) -> Parsed:
         if item is None:
             continue
         if item.ref in seen:
-            parsed.problems.append(Problem(f"ref {item.ref} is used again (first in row "
-                                           f"{seen[item.ref]})", row=number, column="ref",
+            parsed.problems.append(Problem(_("ref %(ref)s is used again (first in row %(row)s)",
+                                             ref=item.ref, row=seen[item.ref]), row=number,
+                                           column="ref",
                                            ref=item.ref, source=filename))
             continue
         seen[item.ref] = number
@@ -129,7 +136,8 @@ def read_csv(data: bytes, filename: str) -> Parsed:
     try:
         table = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True))
     except csv.Error as exc:
-        raise BankError([Problem(f"{filename} is not valid CSV: {exc}")]) from exc
+        raise BankError([Problem(_("%(name)s is not valid CSV: %(error)s", name=filename,
+                                   error=str(exc)))]) from exc
     parsed = _rows(table, filename, "csv")
     if note:
         parsed.notes.append(note)
@@ -157,11 +165,12 @@ def read_xlsx(data: bytes, filename: str) -> Parsed:
 
     archive = check_zip(data, filename)
     if "xl/workbook.xml" not in archive.namelist():
-        raise BankError([Problem(f"{filename} is a zip but not an XLSX workbook")])
+        raise BankError([Problem(_("%(name)s is a zip but not an XLSX workbook", name=filename))])
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
     except Exception as exc:  # openpyxl raises many kinds for a damaged workbook
-        raise BankError([Problem(f"{filename} cannot be read as an XLSX workbook ({exc})")]) from exc
+        raise BankError([Problem(_("%(name)s cannot be read as an XLSX workbook (%(error)s)",
+                                   name=filename, error=str(exc)))]) from exc
     try:
         sheet = workbook.worksheets[0]
         table = []

@@ -11,6 +11,8 @@ import re
 from pathlib import PurePosixPath
 from typing import Any
 
+from flask_babel import gettext as _
+
 from certify.banks.assets import AssetError, CheckedFile, check_image
 from certify.banks.importers import ImportOptions, Media, Parsed
 from certify.banks.practical import build_item, validate_practical
@@ -32,7 +34,8 @@ def load_image(media: Media, name: str, record: str, parsed: Parsed,
     """The checked image a record names, or ``None`` after reporting why it cannot be used."""
     content = media.get(name) if name else None
     if content is None:
-        parsed.problems.append(Problem(f'image "{name}" was not uploaded with the JSON file',
+        parsed.problems.append(Problem(_('image "%(name)s" was not uploaded with the JSON file',
+                                         name=name),
                                        record=record, field="image", source=source))
         return None
     try:
@@ -53,12 +56,12 @@ def finish(parsed: Parsed, *, filename: str, options: ImportOptions, task_type: 
     """Build, validate and add the practical item (problems name record and field)."""
     ref = options.ref or default_ref(filename)
     if not REF.match(ref):
-        parsed.problems.append(Problem(f'"{ref}" is not a valid ref; give one on the import form',
-                                       column="ref", source=filename))
+        parsed.problems.append(Problem(_('"%(ref)s" is not a valid ref; give one on the import form',
+                                         ref=ref), column="ref", source=filename))
         return parsed
     if not options.units:
-        parsed.problems.append(Problem("choose the syllabus units this task assesses (the file does "
-                                       "not say)", column="units", source=filename))
+        parsed.problems.append(Problem(_("choose the syllabus units this task assesses (the file "
+                                         "does not say)"), column="units", source=filename))
     labels = list(options.labels) or labels
     config = {"labels": labels, **(extra_config or {})}
     instructions = options.instructions or DEFAULT_INSTRUCTIONS[task_type].format(

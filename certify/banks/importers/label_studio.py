@@ -14,6 +14,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from flask_babel import gettext as _
+
 from certify.banks.importers import ImportOptions, Media, Parsed
 from certify.banks.importers.foreign import finish, load_image
 from certify.banks.spec import BankError, Problem
@@ -25,10 +27,11 @@ def load_json(data: bytes, filename: str) -> Any:
     try:
         return json.loads(data.decode("utf-8-sig"))
     except UnicodeDecodeError as exc:
-        raise BankError([Problem(f"{filename} is not UTF-8 text")]) from exc
+        raise BankError([Problem(_("%(name)s is not UTF-8 text", name=filename))]) from exc
     except json.JSONDecodeError as exc:
-        raise BankError([Problem(f"{filename} is not valid JSON: {exc.msg} at line {exc.lineno}, "
-                                 f"column {exc.colno}")]) from exc
+        raise BankError([Problem(_("%(name)s is not valid JSON: %(error)s at line %(line)s, column "
+                                   "%(column)s", name=filename, error=exc.msg, line=exc.lineno,
+                                   column=exc.colno))]) from exc
 
 
 def utf16_to_codepoints(text: str, offset: int) -> int | None:
@@ -56,9 +59,9 @@ def read_label_studio(document: Any, filename: str, options: ImportOptions,
         document = [document]
     if not isinstance(document, list) or not document or not all(
             isinstance(t, dict) and "data" in t for t in document):
-        raise BankError([Problem(f"{filename} is not a Label Studio JSON export: expected a list of "
-                                 "tasks, each with \"data\" and \"annotations\" (use the JSON "
-                                 "export, not JSON-MIN or CSV)")])
+        raise BankError([Problem(_('%(name)s is not a Label Studio JSON export: expected a list of '
+                                   'tasks, each with "data" and "annotations" (use the JSON export, '
+                                   'not JSON-MIN or CSV)', name=filename))])
 
     def problem(record: str | None, field: str | None, message: str) -> None:
         parsed.problems.append(Problem(message, record=record, field=field, source=filename))
@@ -70,12 +73,13 @@ def read_label_studio(document: Any, filename: str, options: ImportOptions,
             if isinstance(result, dict) and result.get("type") in KINDS:
                 kinds.add(KINDS[result["type"]])
             elif isinstance(result, dict):
-                problem(str(task.get("id")), "type", f"result type {result.get('type')!r} is not "
-                        "supported (choices, labels, rectanglelabels)")
+                problem(str(task.get("id")), "type", _(
+                    'result type "%(type)s" is not supported (choices, labels, rectanglelabels)',
+                    type=result.get("type")))
     if len(kinds) != 1:
         parsed.problems.append(Problem(
-            "the annotations mix " + " and ".join(sorted(kinds)) if kinds else
-            "no task has choices, labels or rectanglelabels annotations", source=filename))
+            _("the annotations mix %(kinds)s", kinds=" and ".join(sorted(kinds))) if kinds else
+            _("no task has choices, labels or rectanglelabels annotations"), source=filename))
         return parsed
     task_type = kinds.pop()
     multi = options.task_type == "multilabel" or (task_type == "classification" and any(
@@ -90,7 +94,7 @@ def read_label_studio(document: Any, filename: str, options: ImportOptions,
         data = task.get("data") or {}
         annotation = _gold_annotation(task)
         if annotation is None:
-            problem(rid, "annotations", "has no annotation that was not cancelled, so no gold")
+            problem(rid, "annotations", _("has no annotation that was not cancelled, so no gold"))
             continue
         results = [r for r in annotation.get("result") or [] if isinstance(r, dict)]
         record: dict[str, Any] = {"id": rid}
@@ -108,7 +112,7 @@ def read_label_studio(document: Any, filename: str, options: ImportOptions,
             if not isinstance(text, str):
                 text = next((v for v in data.values() if isinstance(v, str)), None)
             if text is None:
-                problem(rid, "data", "has no text")
+                problem(rid, "data", _("has no text"))
                 continue
             record["text"] = text
         records.append(record)
@@ -120,8 +124,8 @@ def read_label_studio(document: Any, filename: str, options: ImportOptions,
             if task_type == "multilabel":
                 line["labels"] = chosen
             elif len(chosen) != 1:
-                problem(rid, "choices", f"has {len(chosen)} choices; a classification record "
-                                        "needs exactly one")
+                problem(rid, "choices", _("has %(n)s choices; a classification record needs "
+                                          "exactly one", n=len(chosen)))
                 continue
             else:
                 line["label"] = chosen[0]
@@ -133,13 +137,13 @@ def read_label_studio(document: Any, filename: str, options: ImportOptions,
                 end = utf16_to_codepoints(record["text"], value.get("end", -1))
                 label = (value.get("labels") or [None])[0]
                 if start is None or end is None:
-                    problem(rid, "spans", f"offsets {value.get('start')}–{value.get('end')} are "
-                                          "outside the text")
+                    problem(rid, "spans", _("offsets %(start)s–%(end)s are outside the text",
+                                            start=value.get("start"), end=value.get("end")))
                     continue
                 if "text" in value and record["text"][start:end] != value["text"]:
-                    problem(rid, "spans", f"offsets {start}–{end} give "
-                            f'"{record["text"][start:end]}", but the annotation says '
-                            f'"{value["text"]}"')
+                    problem(rid, "spans", _('offsets %(start)s–%(end)s give "%(found)s", but the '
+                                            'annotation says "%(text)s"', start=start, end=end,
+                                            found=record["text"][start:end], text=value["text"]))
                     continue
                 if label is not None and label not in labels:
                     labels.append(label)
@@ -150,7 +154,7 @@ def read_label_studio(document: Any, filename: str, options: ImportOptions,
             for r in results:
                 value = r.get("value") or {}
                 if value.get("rotation"):
-                    problem(rid, "boxes", "rotated boxes are not supported")
+                    problem(rid, "boxes", _("rotated boxes are not supported"))
                     continue
                 width = r.get("original_width") or record["width"]
                 height = r.get("original_height") or record["height"]
@@ -164,7 +168,7 @@ def read_label_studio(document: Any, filename: str, options: ImportOptions,
                     w = round(min(float(value["width"]) / 100 * width, width - x), 2)
                     h = round(min(float(value["height"]) / 100 * height, height - y), 2)
                 except (KeyError, TypeError, ValueError):
-                    problem(rid, "boxes", "a rectangle lacks x, y, width or height")
+                    problem(rid, "boxes", _("a rectangle lacks x, y, width or height"))
                     continue
                 boxes.append([x, y, w, h, label])
             line["boxes"] = boxes

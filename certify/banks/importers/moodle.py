@@ -35,6 +35,7 @@ from xml.etree.ElementTree import Element, ParseError
 
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring
+from flask_babel import gettext as _
 
 from certify.banks.assets import AssetError, check_image
 from certify.banks.importers import ImportOptions, Parsed
@@ -175,7 +176,9 @@ class _Question:
         return node.text if node is not None else None
 
     def label(self) -> str:
-        return f'question {self.number} ("{self.name}")' if self.name else f"question {self.number}"
+        if self.name:
+            return _('question %(n)s ("%(name)s")', n=self.number, name=self.name)
+        return _("question %(n)s", n=self.number)
 
     def problem(self, message: str, column: str | None = None) -> None:
         self.failed = True
@@ -202,7 +205,7 @@ class _Question:
             try:
                 out[f.get("name", "")] = base64.b64decode(f.text or "", validate=False)
             except (binascii.Error, ValueError):
-                self.problem(f'embedded file "{f.get("name")}" is not valid base64')
+                self.problem(_('embedded file "%(name)s" is not valid base64', name=f.get("name")))
         return out
 
     def text(self, path: str, inline: bool = False) -> str:
@@ -219,14 +222,15 @@ class _Question:
 
         def image_src(src: str) -> str:
             if not src.startswith(PLUGINFILE):
-                self.note(f'image "{src[:60]}" is not embedded in the file and was left out')
+                self.note(_('image "%(src)s" is not embedded in the file and was left out',
+                            src=src[:60]))
                 return ""
             name = src[len(PLUGINFILE):].split("?")[0]
             from urllib.parse import unquote
 
             data = files.get(unquote(name))
             if data is None:
-                self.problem(f'image "{name}" is referenced but not embedded')
+                self.problem(_('image "%(name)s" is referenced but not embedded', name=name))
                 return ""
             try:
                 checked = check_image(data, name)
@@ -272,11 +276,11 @@ def _build(q: _Question, options: ImportOptions) -> ItemData | None:
     tags = [t.findtext("text") or "" for t in q.e.findall("tags/tag")]
     unit_text = "; ".join(t.split(":", 1)[1] if t.lower().startswith("unit:") else t
                           for t in tags if t.lower().startswith("unit:") or re.match(r"^L\d:", t))
-    units, _ = parse_units(unit_text)
+    units = parse_units(unit_text)[0]
     units = units or list(options.units)
     if not units:
-        q.problem("has no unit: tag it unit:L4:2.1 in Moodle or choose units on the import form "
-                  "(--units on the command line)", "units")
+        q.problem(_("has no unit: tag it unit:L4:2.1 in Moodle or choose units on the import form "
+                    "(--units on the command line)"), "units")
     difficulty = options.difficulty
     language = "en"
     for tag in tags:
@@ -288,7 +292,7 @@ def _build(q: _Question, options: ImportOptions) -> ItemData | None:
         points = normal_decimal(q.find_text("defaultgrade") or "1")
     except Exception:
         points = normal_decimal(1)
-        q.note("defaultgrade is not a number; 1 point used")
+        q.note(_("defaultgrade is not a number; 1 point used"))
     stem = q.text("questiontext")
     explanation = q.text("generalfeedback")
     answers = q.answers()
@@ -296,42 +300,43 @@ def _build(q: _Question, options: ImportOptions) -> ItemData | None:
     key: dict[str, Any]
     if q.kind in ("multichoice", "multichoiceset"):
         if len(answers) > len(OPTION_IDS):
-            q.problem(f"has {len(answers)} answers; certify items have at most {len(OPTION_IDS)}")
+            q.problem(_("has %(n)s answers; certify items have at most %(max)s", n=len(answers),
+                        max=len(OPTION_IDS)))
             return None
         opts = [{"id": OPTION_IDS[i], "text": q.convert(a, inline=True)}
-                for i, (_, a) in enumerate(answers)]
+                for i, (_fraction, a) in enumerate(answers)]
         shuffle = _flag(q.find_text("shuffleanswers"), True)
         single = q.kind == "multichoice" and _flag(q.find_text("single"), True)
         content = {"options": opts, "shuffle": shuffle}
         if single:
-            keyed = [o["id"] for o, (f, _) in zip(opts, answers, strict=True) if f >= 99.999]
+            keyed = [o["id"] for o, (f, _node) in zip(opts, answers, strict=True) if f >= 99.999]
             if len(keyed) != 1:
-                q.problem(f"a single-answer question needs exactly one answer at 100 %, it has "
-                          f"{len(keyed)}", "answer")
+                q.problem(_("a single-answer question needs exactly one answer at 100 %%, it has "
+                            "%(n)s", n=len(keyed)), "answer")
                 return None
-            partial = [o["id"] for o, (f, _) in zip(opts, answers, strict=True) if 0 < f < 99.999]
+            partial = [o["id"] for o, (f, _node) in zip(opts, answers, strict=True) if 0 < f < 99.999]
             if partial:
-                q.note(f"partial credit for option(s) {', '.join(partial)} was dropped: "
-                       "only the keyed option scores")
+                q.note(_("partial credit for option(s) %(options)s was dropped: only the keyed "
+                         "option scores", options=", ".join(partial)))
             item_type, key = "single", {"correct": keyed[0]}
         else:
             item_type = "multiple"
-            correct = [o["id"] for o, (f, _) in zip(opts, answers, strict=True) if f > 0]
+            correct = [o["id"] for o, (f, _node) in zip(opts, answers, strict=True) if f > 0]
             if q.kind == "multichoiceset":
                 content["scoring"] = {"mode": "all_or_nothing", "penalty": 1.0}
             else:
-                positive = [f for f, _ in answers if f > 0]
-                negative = {round(f, 3) for f, _ in answers if f <= 0}
+                positive = [f for f, _node in answers if f > 0]
+                negative = {round(f, 3) for f, _node in answers if f <= 0}
                 if positive and (max(positive) - min(positive) > 0.01
                                  or abs(sum(positive) - 100) > 0.05):
-                    q.problem("the correct answers must share 100 % equally (certify gives each "
-                              "correct option the same value); found "
-                              f"{', '.join(f'{f:g} %' for f in positive)}", "answer")
+                    q.problem(_("the correct answers must share 100 %% equally (certify gives "
+                                "each correct option the same value); found %(found)s",
+                                found=", ".join(f"{f:g} %" for f in positive)), "answer")
                     return None
                 if len(negative) > 1:
-                    q.problem("every wrong answer must carry the same fraction (certify's penalty "
-                              f"is the same for each wrong pick); found "
-                              f"{', '.join(f'{f:g} %' for f in sorted(negative))}", "answer")
+                    q.problem(_("every wrong answer must carry the same fraction (certify's "
+                                "penalty is the same for each wrong pick); found %(found)s",
+                                found=", ".join(f"{f:g} %" for f in sorted(negative))), "answer")
                     return None
                 share = 100 / len(positive) if positive else 100
                 penalty = round(abs(next(iter(negative), 0.0)) / share, 4)
@@ -340,7 +345,7 @@ def _build(q: _Question, options: ImportOptions) -> ItemData | None:
     elif q.kind == "truefalse":
         keyed = [(a.findtext("text") or "").strip().lower() for f, a in answers if f >= 99.999]
         if len(keyed) != 1 or keyed[0] not in ("true", "false"):
-            q.problem("needs one answer, true or false, at 100 %", "answer")
+            q.problem(_("needs one answer, true or false, at 100 %"), "answer")
             return None
         item_type, content, key = "true_false", {}, {"correct": keyed[0] == "true"}
     else:
@@ -351,17 +356,17 @@ def _build(q: _Question, options: ImportOptions) -> ItemData | None:
                 stem = f"{stem}\n\n[[1]]"
         full = [(f, a) for f, a in answers if f >= 99.999]
         if not full:
-            q.problem("has no answer at 100 %", "answer")
+            q.problem(_("has no answer at 100 %"), "answer")
             return None
         others = [a.findtext("text") or "" for f, a in answers if f < 99.999]
         if others:
-            q.note(f"answers below 100 % ({', '.join(others)}) were dropped: a blank is right or "
-                   "wrong")
+            q.note(_("answers below 100 %% (%(answers)s) were dropped: a blank is right or wrong",
+                     answers=", ".join(others)))
         if q.kind == "shortanswer":
-            accepted = [(a.findtext("text") or "").strip() for _, a in full]
+            accepted = [(a.findtext("text") or "").strip() for _fraction, a in full]
             if any("*" in a for a in accepted):
-                q.problem("uses the * wildcard, which certify does not support; list the "
-                          "accepted answers instead", "answer")
+                q.problem(_("uses the * wildcard, which certify does not support; list the "
+                            "accepted answers instead"), "answer")
                 return None
             blank = {"accepted": accepted,
                      "case_sensitive": _flag(q.find_text("usecase"), False)}
@@ -371,13 +376,13 @@ def _build(q: _Question, options: ImportOptions) -> ItemData | None:
                 value = float(text)
                 tolerance = float(full[0][1].findtext("tolerance") or 0)
             except ValueError:
-                q.problem(f'the answer "{text}" is not a number (certify has no "any answer")',
-                          "answer")
+                q.problem(_('the answer "%(text)s" is not a number (certify has no "any answer")',
+                            text=text), "answer")
                 return None
             if len(full) > 1:
-                q.note("several answers at 100 %; the first is the key")
+                q.note(_("several answers at 100 %; the first is the key"))
             if q.e.find("units/unit") is not None:
-                q.note("units are ignored: candidates type the number only")
+                q.note(_("units are ignored: candidates type the number only"))
             blank = {"numeric": value, "tolerance": abs(tolerance)}
         item_type = "fill_in"
         content, key = {"blanks": 1, "scoring": {"mode": "partial"}}, {"blanks": [blank]}
@@ -394,9 +399,11 @@ def read_moodle(data: bytes, filename: str, options: ImportOptions) -> Parsed:
     try:
         root = fromstring(data, forbid_dtd=True)
     except (ParseError, DefusedXmlException) as exc:
-        raise BankError([Problem(f"{filename} is not a readable Moodle XML file: {exc}")]) from exc
+        raise BankError([Problem(_("%(name)s is not a readable Moodle XML file: %(error)s",
+                                   name=filename, error=str(exc)))]) from exc
     if root.tag != "quiz":
-        raise BankError([Problem(f"{filename} is XML but not a Moodle quiz export (<quiz>)")])
+        raise BankError([Problem(_("%(name)s is XML but not a Moodle quiz export (<quiz>)",
+                                   name=filename))])
     parsed = Parsed(formats=["moodle"])
     seen: dict[str, int] = {}
     for number, element in enumerate(root.findall("question"), start=1):
@@ -404,17 +411,19 @@ def read_moodle(data: bytes, filename: str, options: ImportOptions) -> Parsed:
         if q.kind == "category":
             continue
         if q.kind not in SUPPORTED:
-            q.problem(f"Moodle type {q.kind} is not supported (supported: {', '.join(SUPPORTED)})",
+            q.problem(_("Moodle type %(kind)s is not supported (supported: %(supported)s)",
+                        kind=q.kind, supported=", ".join(SUPPORTED)),
                       "type")
             continue
         item = _build(q, options)
         if item is None:
             continue
         if item.ref in seen:
-            q.problem(f"has the same ref {item.ref} as question {seen[item.ref]}", "ref")
+            q.problem(_("has the same ref %(ref)s as question %(n)s", ref=item.ref,
+                        n=seen[item.ref]), "ref")
             continue
         seen[item.ref] = number
         parsed.items.append(item)
     if not parsed.items and not parsed.problems:
-        parsed.problems.append(Problem(f"{filename} has no questions"))
+        parsed.problems.append(Problem(_("%(name)s has no questions", name=filename)))
     return parsed

@@ -14,6 +14,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 import yaml
+from flask_babel import gettext as _
 
 from certify.banks.assets import AssetError, check_media
 from certify.banks.importers import Parsed, check_zip
@@ -32,11 +33,12 @@ def parse_jsonl(text: str, name: str, source: str, problems: list[Problem]) -> l
         try:
             value = json.loads(line)
         except json.JSONDecodeError as exc:
-            problems.append(Problem(f"line {number} is not valid JSON: {exc.msg} (column "
-                                    f"{exc.colno})", row=number, column=name, source=source))
+            problems.append(Problem(_("line %(n)s is not valid JSON: %(error)s (column %(column)s)",
+                                      n=number, error=exc.msg, column=exc.colno), row=number,
+                                    column=name, source=source))
             continue
         if not isinstance(value, dict):
-            problems.append(Problem(f"line {number} must be a JSON object", row=number,
+            problems.append(Problem(_("line %(n)s must be a JSON object", n=number), row=number,
                                     column=name, source=source))
             continue
         lines.append(value)
@@ -48,12 +50,12 @@ def _text(read: Reader, name: str, source: str, problems: list[Problem],
     data = read(name)
     if data is None:
         if required:
-            problems.append(Problem("is missing", column=name, source=source))
+            problems.append(Problem(_("is missing"), column=name, source=source))
         return None
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        problems.append(Problem("is not UTF-8 text", column=name, source=source))
+        problems.append(Problem(_("is not UTF-8 text"), column=name, source=source))
         return None
 
 
@@ -75,7 +77,8 @@ def store_media(records: list[dict], read: Reader, source: str, ref: str,
             where = {"column": "records.jsonl", "ref": ref, "record": str(record.get("id")),
                      "field": name, "source": source}
             if data is None:
-                problems.append(Problem(f'file "{path}" is not in the task folder', **where))
+                problems.append(Problem(_('file "%(path)s" is not in the task folder', path=path),
+                                        **where))
                 continue
             try:
                 kind = "audio" if name == "audio" else "image" if name == "image" else None
@@ -99,21 +102,23 @@ def read_task(read: Reader, source: str) -> Parsed:
         meta = yaml.safe_load(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        problems.append(Problem(f"is not valid YAML: {getattr(exc, 'problem', exc)}",
+        problems.append(Problem(_("is not valid YAML: %(error)s",
+                                  error=str(getattr(exc, "problem", exc))),
                                 row=mark.line + 1 if mark else None, column="task.yaml",
                                 source=source))
         return parsed
     if not isinstance(meta, Mapping):
-        problems.append(Problem("must be a YAML mapping of task fields", column="task.yaml",
+        problems.append(Problem(_("must be a YAML mapping of task fields"), column="task.yaml",
                                 source=source))
         return parsed
     ref = str(meta.get("ref") or "")
     for key in meta:
         if key not in TASK_KEYS:
-            problems.append(Problem(f'unknown field "{key}" (fields: {", ".join(TASK_KEYS)})',
+            problems.append(Problem(_('unknown field "%(key)s" (fields: %(fields)s)', key=key,
+                                      fields=", ".join(TASK_KEYS)),
                                     column="task.yaml", ref=ref, source=source))
     if meta.get("type", "practical") != "practical":
-        problems.append(Problem('type must be "practical" in a task folder', column="task.yaml",
+        problems.append(Problem(_('type must be "practical" in a task folder'), column="task.yaml",
                                 ref=ref, source=source))
     records_text = _text(read, "records.jsonl", source, problems)
     records = parse_jsonl(records_text or "", "records.jsonl", source, problems)
@@ -163,8 +168,8 @@ def read_zip(data: bytes, filename: str) -> Parsed:
     roots = sorted(str(PurePosixPath(n).parent) for n in names
                    if PurePosixPath(n).name == "task.yaml" and "__MACOSX" not in n)
     if not roots:
-        raise BankError([Problem(f"{filename} holds no task.yaml: zip one practical task folder "
-                                 "(or several) as described in docs/formats.md §3")])
+        raise BankError([Problem(_("%(name)s holds no task.yaml: zip one practical task folder (or "
+                                   "several) as described in docs/formats.md §3", name=filename))])
     parsed = Parsed(formats=["practical"])
     for root in roots:
         prefix = "" if root == "." else root + "/"
