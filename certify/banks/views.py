@@ -7,9 +7,12 @@ and render; every rule is enforced there.
 
 from __future__ import annotations
 
+import html
 import json
+import re
 from pathlib import Path
 
+import nh3
 from flask import (
     Blueprint,
     Response,
@@ -46,6 +49,7 @@ from certify.banks.forms import (
 )
 from certify.banks.importers import ImportOptions, Media, read_file
 from certify.banks.importers.practical import parse_jsonl, store_media
+from certify.banks.markup import render_markdown
 from certify.banks.models import Item, ItemVersion
 from certify.banks.render import candidate_item
 from certify.banks.spec import BankError, ItemData, Problem, parse_units, row_to_item
@@ -623,9 +627,15 @@ def asset(sha256: str):
 @bp.app_template_filter("bank_markdown")
 def bank_markdown(text: str) -> str:
     """Render bank Markdown (sanitised) for examiners' pages: ``{{ text|bank_markdown|safe }}``."""
-    from certify.banks.markup import render_markdown
-
     return render_markdown(text)
+
+
+@bp.app_template_filter("bank_plain")
+def bank_plain(text: str) -> str:
+    """Bank Markdown as plain text (for one-line summaries in lists)."""
+    rendered = render_markdown(text).replace('<span class="blank-ref">', " ____")
+    # Text only; Jinja escapes it again when it is shown.
+    return re.sub(r"\s+", " ", html.unescape(nh3.clean(rendered, tags=set()))).strip()
 
 
 @bp.app_template_filter("asset_src")
