@@ -7,7 +7,7 @@ import time
 from typing import Any
 
 
-def wait_for(page: Any, expression: str, timeout: float = 5.0) -> Any:
+def wait_for(page: Any, expression: str, timeout: float = 15.0) -> Any:
     """Poll a JS expression until it is truthy; return its value.
 
     (Playwright's ``wait_for_function`` compiles its predicate with ``eval`` inside the page when

@@ -68,7 +68,9 @@ def browser(chromium_path: str) -> Iterator[Any]:
 def page(browser: Any) -> Iterator[Any]:
     """A page in a new context; script errors and CSP violations fail the test."""
     context = browser.new_context(viewport=VIEWPORT, locale="en-GB")
-    context.set_default_timeout(5000)
+    # Generous: only a failing test waits this long, and a loaded CI machine can take seconds to
+    # answer a login or render a page.
+    context.set_default_timeout(15000)
     problems: list[str] = []
     new_page = context.new_page()
     new_page.on("pageerror", lambda error: problems.append(f"script error: {error}"))

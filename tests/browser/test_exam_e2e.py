@@ -5,6 +5,7 @@ deadline passes submits by itself."""
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 from pathlib import Path
 
@@ -195,11 +196,12 @@ def test_the_exam_submits_itself_at_the_deadline(app, make_user, live_server, pa
     all_saved(page)
     # Move the server's deadline to a few seconds from now (rather than waiting a minute).
     attempt = db.session.get(Attempt, attempt_id)
-    attempt.deadline_dt = now_utc() + timedelta(seconds=3)
+    attempt.deadline_dt = now_utc() + timedelta(seconds=5)
     db.session.commit()
     page.reload()
-    assert page.locator("#exam-clock-value").inner_text() in ("0:03", "0:02", "0:01")
-    page.wait_for_url("**/done", timeout=15000)
+    # The countdown follows the server's deadline (not the minute the page was first opened with).
+    assert re.fullmatch(r"0:0[0-5]", page.locator("#exam-clock-value").inner_text())
+    page.wait_for_url("**/done", timeout=30000)
     db.session.rollback()
     attempt = db.session.get(Attempt, attempt_id)
     assert (attempt.state, attempt.submit_reason) == (AttemptState.SUBMITTED.value, "deadline")
