@@ -93,10 +93,10 @@ def init_app(app: Flask) -> None:
         from flask_login import current_user
 
         from certify.auth.forms import LanguageForm
-        from certify.main.registry import nav_items
+        from certify.main.registry import nav_tree
 
         return {
-            "nav_items": nav_items(app, current_user),
+            "nav_tree": nav_tree(app, current_user),
             "language_form": LanguageForm(formdata=None),
             "body_en": app.config["EXAMINING_BODY_EN"],
             "body_zh": app.config["EXAMINING_BODY_ZH"],

@@ -23,6 +23,8 @@ class NavItem:
     label: Any  # a lazy string
     role: Role | None
     order: int = 100
+    #: Links with the same group are shown together under one menu in the header.
+    group: Any = None  # a lazy string, or None for a top-level link
 
 
 @dataclass(frozen=True)
@@ -57,13 +59,37 @@ def add_panel(app: Flask, panel: DashboardPanel) -> None:
 
 
 def nav_items(app: Flask, user: Any) -> list[NavItem]:
-    """Return the header links ``user`` may see, in order."""
+    """Return the header links ``user`` may see, in order, each endpoint once."""
     items = _registry(app)["nav"]
     visible = [
         i for i in items
         if i.role is None or (user.is_authenticated and user.has_role(i.role))
     ]
-    return sorted(visible, key=lambda i: (i.order, str(i.label)))
+    seen: set[str] = set()
+    unique = []
+    for item in sorted(visible, key=lambda i: (i.order, str(i.label))):
+        if item.endpoint not in seen:
+            seen.add(item.endpoint)
+            unique.append(item)
+    return unique
+
+
+def nav_tree(app: Flask, user: Any) -> list[tuple[NavItem | None, Any, list[NavItem]]]:
+    """Return the header as entries ``(link, None, [])`` or ``(None, group label, links)``.
+
+    A group appears where its first link would, so the header keeps the registered order.
+    """
+    tree: list[tuple[NavItem | None, Any, list[NavItem]]] = []
+    groups: dict[str, list[NavItem]] = {}
+    for item in nav_items(app, user):
+        if item.group is None:
+            tree.append((item, None, []))
+        elif str(item.group) in groups:
+            groups[str(item.group)].append(item)
+        else:
+            groups[str(item.group)] = [item]
+            tree.append((None, item.group, groups[str(item.group)]))
+    return tree
 
 
 def dashboard_panels(app: Flask, user: Any) -> list[DashboardPanel]:

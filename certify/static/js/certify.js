@@ -8,4 +8,16 @@
       event.preventDefault();
     }
   });
+  // Header menus (<details>) close when the user clicks elsewhere or presses Escape.
+  function closeMenus(except) {
+    document.querySelectorAll(".nav-group details[open]").forEach(function (menu) {
+      if (menu !== except) { menu.removeAttribute("open"); }
+    });
+  }
+  document.addEventListener("click", function (event) {
+    closeMenus(event.target.closest(".nav-group details"));
+  });
+  document.addEventListener("keydown", function (event) {
+    if (event.key === "Escape") { closeMenus(null); }
+  });
 })();
