@@ -41,7 +41,12 @@ def _admin_panel(user: Any) -> dict[str, Any]:
 
 @click.command("sweep-expired")
 def sweep_expired() -> None:
-    """Submit every attempt left open past its deadline + grace (safe to run from cron)."""
+    """Submit every attempt left open past its deadline + grace (safe to run from cron).
+
+    Idempotent and safe beside the running site: each attempt is submitted by exactly one caller.
+    For example, every minute: ``* * * * * cd /srv/certify && .venv/bin/flask --app certify
+    sweep-expired``.
+    """
     from certify.exams.attempts import sweep
 
     submitted = sweep()

@@ -6,13 +6,13 @@ from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
-from conftest import T0, make_definition, save, start, stock_bank
 
 from certify.audit import AuditEvent
 from certify.db import db
 from certify.exams import attempts
 from certify.exams.models import Attempt, AttemptItem, Response
 from certify.exams.signals import attempt_submitted
+from tests.exams.exam_helpers import T0, make_definition, save, start, stock_bank
 from tests.factories import enrol, make_item, make_practical_item, make_sitting, make_syllabus
 
 

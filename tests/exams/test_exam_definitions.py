@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from conftest import make_definition, start, stock_bank
 
 from certify.db import db
 from certify.exams import operations
 from certify.exams.blueprint import Blueprint
 from certify.exams.models import ExamDefinition
 from certify.exams.operations import DefinitionData, ExamError
+from tests.exams.exam_helpers import make_definition, start, stock_bank
 from tests.factories import make_item, make_practical_item, make_syllabus
 
 

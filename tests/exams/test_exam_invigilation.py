@@ -5,13 +5,13 @@ from __future__ import annotations
 from datetime import timedelta
 
 import sqlalchemy as sa
-from conftest import T0, save, start
 
 from certify.audit import AuditEvent
 from certify.db import db
 from certify.exams import attempts
 from certify.exams.models import Attempt
 from certify.exams.signals import attempt_voided
+from tests.exams.exam_helpers import T0, save, start
 from tests.factories import enrol
 
 

@@ -14,9 +14,9 @@ from html.parser import HTMLParser
 from urllib.parse import urlsplit
 
 import pytest
-from conftest import save
 
 from certify.db import db
+from tests.exams.exam_helpers import save
 from tests.factories import (
     enrol,
     make_attempt,

@@ -7,13 +7,13 @@ import threading
 
 import pytest
 import sqlalchemy as sa
-from conftest import make_definition
 
 from certify.db import db
 from certify.exams import attempts
 from certify.exams.attempts import AttemptError
 from certify.exams.models import Attempt, Response
 from certify.exams.signals import attempt_submitted
+from tests.exams.exam_helpers import make_definition
 from tests.factories import enrol, make_item, make_sitting, make_syllabus
 
 

@@ -6,11 +6,11 @@ import io
 from datetime import timedelta
 
 import sqlalchemy as sa
-from conftest import start
 
 from certify.audit import AuditEvent
 from certify.db import db
 from certify.exams.models import Enrolment, Sitting
+from tests.exams.exam_helpers import start
 
 
 def _csv(text: str):
@@ -117,7 +117,7 @@ def test_extra_time_is_fixed_once_the_candidate_started(setup, admin, login_as):
 
 
 def test_a_sitting_with_attempts_cannot_be_deleted_or_moved(setup, admin, login_as):
-    from conftest import make_definition
+    from tests.exams.exam_helpers import make_definition
 
     other_exam = make_definition(setup.level, title="Another exam")
     client = login_as(admin)
