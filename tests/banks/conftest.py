@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
-from factories import make_syllabus
 
 from certify.auth.models import Role
+from tests.factories import make_syllabus
 
 
 @pytest.fixture

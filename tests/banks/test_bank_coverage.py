@@ -5,11 +5,11 @@ from __future__ import annotations
 from decimal import Decimal
 
 from bankfiles import VALID_ROWS, csv_bytes
-from factories import make_item, make_practical_item
 
 from certify.banks.coverage import apportion, coverage, max_matching, pool, required_counts
 from certify.banks.queries import live_versions
 from certify.db import db
+from tests.factories import make_item, make_practical_item
 
 
 def test_largest_remainder_apportionment():

@@ -5,7 +5,6 @@ from __future__ import annotations
 import pytest
 import sqlalchemy as sa
 from bankfiles import VALID_ROWS
-from factories import enrol, make_attempt, make_exam, make_sitting
 from sqlalchemy.exc import IntegrityError
 
 from certify.audit import AuditEvent
@@ -14,6 +13,7 @@ from certify.banks.models import Item, ItemVersion
 from certify.banks.render import candidate_item
 from certify.banks.spec import BankError, row_to_item
 from certify.db import db
+from tests.factories import enrol, make_attempt, make_exam, make_sitting
 
 
 def data(index: int = 0, **cells):

@@ -8,11 +8,11 @@ import json
 
 import sqlalchemy as sa
 from bankfiles import VALID_ROWS, csv_bytes
-from factories import make_item, make_practical_item
 from PIL import Image
 
 from certify.banks.models import Item
 from certify.db import db
+from tests.factories import make_item, make_practical_item
 
 
 def item_by_ref(ref: str) -> Item:

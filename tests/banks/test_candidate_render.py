@@ -5,10 +5,10 @@ from __future__ import annotations
 import json
 from html.parser import HTMLParser
 
-from factories import make_item, make_practical_item
 from flask import render_template
 
 from certify.banks.render import candidate_item
+from tests.factories import make_item, make_practical_item
 
 
 class _Tags(HTMLParser):

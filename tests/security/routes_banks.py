@@ -22,9 +22,8 @@ def _png() -> bytes:
 
 
 def build(world: World) -> None:
-    from factories import make_item, make_practical_item
-
     from certify.db import db
+    from tests.factories import make_item, make_practical_item
 
     asset = assets.save_asset(assets.check_image(_png(), "red.png"))
     world.asset_sha = asset.sha256
