@@ -7,6 +7,10 @@ so it is tested without an app and benchmarked without a server.
   reference library (scikit-learn, seqeval, pycocotools, jiwer, scipy) within 1e-9.
 - :mod:`certify.scoring.batch` — the same metrics for many candidates at once, vectorised.
 - :mod:`certify.scoring.policy` — how a metric becomes 0–100 points.
+- helpers: :mod:`~certify.scoring.boxes` (IoU and one-to-one box matching, single and batch),
+  :mod:`~certify.scoring.edit_distance` (Levenshtein: textbook, and bit-parallel over many pairs),
+  :mod:`~certify.scoring.counts` (precision/recall/F1 from match counts),
+  :mod:`~certify.scoring.gcpause` (pausing the cyclic GC around bursts of small objects).
 
 A score is never NaN. Where a reference library returns NaN, warns or raises, certify uses:
 
@@ -19,8 +23,10 @@ Jaccard, an item with both sets empty  sklearn: 0.0 + warning      1.0 for that 
                                                                    applies" answered correctly)
 spans/boxes: no gold and no            seqeval: 0.0 + warning      precision = recall = F1 = 1.0,
 predictions at all (or in a record)                                mean IoU = 1.0
-spans/boxes: predictions but no gold   seqeval: recall 0 + warn    recall 0.0, F1 0.0
-  / gold but no predictions            precision 0 + warn          precision 0.0, F1 0.0
+spans/boxes: predictions but no gold   seqeval: recall 0.0 + warn  recall 0.0 (so F1 0.0), as
+                                                                   with ``zero_division=0``
+spans/boxes: gold but no predictions   seqeval: precision 0.0 +    precision 0.0 (so F1 0.0), as
+                                       warning                     with ``zero_division=0``
 WER/CER, references with no words or   jiwer: number of inserted   the same: edits / max(reference
 characters at all                      units (not a rate)          units, 1); empty lists → 0.0
 Spearman / Kendall, one side constant  scipy: NaN (+ warning)      0.0 (no association)

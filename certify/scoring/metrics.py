@@ -306,7 +306,11 @@ def words(text: str) -> list[str]:
     Runs of two or more whitespace characters become one space, the ends are stripped, and the text
     is split at spaces (so a lone tab or newline does not separate words, as in jiwer).
     """
-    text = _MULTIPLE_SPACES.sub(" ", text).strip()
+    # Fast path: printable text has no whitespace but " " (tabs, newlines, U+3000… are not
+    # printable), so without a double space the substitution would change nothing.
+    if not text.isprintable() or "  " in text:
+        text = _MULTIPLE_SPACES.sub(" ", text)
+    text = text.strip()
     return text.split(" ") if text else []
 
 

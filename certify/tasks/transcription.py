@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import unicodedata
 
 import numpy as np
@@ -11,8 +10,6 @@ from flask_babel import lazy_gettext as _l
 from certify.scoring.batch import TextBatch
 from certify.tasks.base import BatchScores, TaskType
 from certify.tasks.fields import check_shown_fields
-
-_WHITESPACE = re.compile(r"\s+")
 
 
 def normalise(text: str, unit: str) -> str:
@@ -24,7 +21,7 @@ def normalise(text: str, unit: str) -> str:
     and counts every other character, spaces included; WER splits at spaces.
     """
     text = unicodedata.normalize("NFC", text)
-    return _WHITESPACE.sub(" ", text) if unit == "word" else text
+    return " ".join(text.split()) if unit == "word" else text
 
 
 class TranscriptionTask(TaskType):
