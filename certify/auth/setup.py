@@ -8,7 +8,7 @@ from flask_babel import lazy_gettext as _l
 from certify.auth import operations, views
 from certify.auth.models import Role
 from certify.extensions import login_manager
-from certify.main.registry import DashboardPanel, NavItem, add_nav, add_panel
+from certify.main.registry import ADMIN_GROUP, DashboardPanel, NavItem, add_nav, add_panel
 
 
 def _admin_panel(user):  # type: ignore[no-untyped-def]
@@ -41,6 +41,8 @@ def init_app(app: Flask) -> None:
     add_nav(app, NavItem("main.dashboard", _l("Dashboard"), Role.CANDIDATE, order=10))
     add_nav(app, NavItem("main.dashboard", _l("Dashboard"), Role.EXAMINER, order=10))
     add_nav(app, NavItem("main.dashboard", _l("Dashboard"), Role.ADMIN, order=10))
-    add_nav(app, NavItem("admin.users", _l("Users"), Role.ADMIN, order=80))
+    add_nav(app, NavItem("admin.users", _l("Users"), Role.ADMIN, order=80, group=ADMIN_GROUP))
+    add_nav(app, NavItem("admin.audit_log", _l("Audit log"), Role.ADMIN, order=81,
+                         group=ADMIN_GROUP))
     add_panel(app, DashboardPanel("admin.accounts", Role.ADMIN, "admin/_panel_accounts.html",
                                   _admin_panel, order=90))

@@ -34,7 +34,7 @@ from flask.cli import with_appcontext
 from flask_babel import lazy_gettext as _l
 
 from certify.auth.models import Role
-from certify.main.registry import DashboardPanel, NavItem, add_nav, add_panel
+from certify.main.registry import ADMIN_GROUP, DashboardPanel, NavItem, add_nav, add_panel
 
 DEFAULTS = {
     "CERTIFICATE_LOGO_PATH": None,
@@ -132,9 +132,10 @@ def init_app(app: Flask) -> None:
         app.config.setdefault(key, value)
     app.register_blueprint(views.bp)
     app.add_template_filter(format_code, "format_certificate_code")
-    add_nav(app, NavItem("certificates.verify_form", _l("Verify a certificate"), None, order=90))
+    add_nav(app, NavItem("certificates.verify_form", _l("Verify"), None, order=90))
     add_nav(app, NavItem("certificates.mine", _l("My certificates"), Role.CANDIDATE, order=60))
-    add_nav(app, NavItem("certificates.admin_list", _l("Certificates"), Role.ADMIN, order=60))
+    add_nav(app, NavItem("certificates.admin_list", _l("Certificates"), Role.ADMIN, order=66,
+                         group=ADMIN_GROUP))
     add_panel(app, DashboardPanel("certificates.mine", Role.CANDIDATE,
                                   "certificates/_panel_candidate.html", _candidate_panel,
                                   order=40))

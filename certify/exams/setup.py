@@ -16,7 +16,7 @@ from flask_babel import lazy_gettext as _l
 
 from certify.auth.models import Role
 from certify.demo import DemoLoader, add_loader
-from certify.main.registry import DashboardPanel, NavItem, add_nav, add_panel
+from certify.main.registry import ADMIN_GROUP, DashboardPanel, NavItem, add_nav, add_panel
 
 
 def _candidate_panel(user: Any) -> dict[str, Any]:
@@ -62,8 +62,10 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(format_clock, "exam_clock")
     app.register_blueprint(views.bp)
     app.register_blueprint(admin_views.bp)
-    add_nav(app, NavItem("exam_admin.definitions", _l("Exams"), Role.ADMIN, order=40))
-    add_nav(app, NavItem("exam_admin.sittings", _l("Sittings"), Role.ADMIN, order=41))
+    add_nav(app, NavItem("exam_admin.definitions", _l("Exams"), Role.ADMIN, order=40,
+                         group=ADMIN_GROUP))
+    add_nav(app, NavItem("exam_admin.sittings", _l("Sittings"), Role.ADMIN, order=41,
+                         group=ADMIN_GROUP))
     add_nav(app, NavItem("exam_admin.invigilate_index", _l("Invigilate"), Role.ADMIN, order=42))
     add_nav(app, NavItem("exam_admin.invigilate_index", _l("Invigilate"), Role.EXAMINER,
                          order=42))

@@ -20,7 +20,7 @@ from flask_babel import lazy_gettext as _l
 
 from certify.auth.models import Role
 from certify.grading.display import points_text
-from certify.main.registry import DashboardPanel, NavItem, add_nav, add_panel
+from certify.main.registry import ADMIN_GROUP, DashboardPanel, NavItem, add_nav, add_panel
 
 
 def _candidate_panel(user: Any) -> dict[str, Any]:
@@ -67,7 +67,8 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(points_text, "points")
     add_nav(app, NavItem("grading.my_results", _l("My results"), Role.CANDIDATE, order=45))
     add_nav(app, NavItem("grading.queue", _l("Marking"), Role.EXAMINER, order=55))
-    add_nav(app, NavItem("grading.admin_sittings", _l("Results"), Role.ADMIN, order=65))
+    add_nav(app, NavItem("grading.admin_sittings", _l("Results"), Role.ADMIN, order=65,
+                         group=ADMIN_GROUP))
     add_panel(app, DashboardPanel("grading.my_results", Role.CANDIDATE,
                                   "grading/_panel_candidate.html", _candidate_panel, order=30))
     add_panel(app, DashboardPanel("grading.marking", Role.EXAMINER,

@@ -11,8 +11,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from flask import Flask
+from flask_babel import lazy_gettext as _l
 
 from certify.auth.models import Role
+
+#: The header menu that gathers administrators' pages.
+ADMIN_GROUP = _l("Administration")
 
 
 @dataclass(frozen=True)
