@@ -4,6 +4,9 @@ Transactions: one per request. :func:`finish_request_transaction` commits when t
 success (status < 400) and rolls back otherwise, before the response leaves the app, so a client is
 never told "saved" about a commit that failed. A view that must keep changes while answering with an
 error status (e.g. an exam submitted by the server while refusing a late save) commits explicitly.
+A request that raises is rolled back at once (:func:`rollback_failed_request`), before its error
+page is made: that page reads the database too (the user's language), and a transaction whose
+connection died would refuse it, leaving the client the WSGI server's bare 500 instead of ours.
 
 SQLite: foreign keys on, WAL journal, and ``BEGIN IMMEDIATE`` for every transaction that may write
 (all but GET/HEAD/OPTIONS requests, and all work outside requests). A deferred transaction that reads
@@ -18,7 +21,7 @@ from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
-from flask import has_request_context, request
+from flask import Flask, got_request_exception, has_request_context, request
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase
@@ -103,6 +106,19 @@ def finish_request_transaction(response):  # type: ignore[no-untyped-def]
     else:
         db.session.rollback()
     return response
+
+
+@got_request_exception.connect
+def rollback_failed_request(sender: Flask, exception: BaseException, **extra: Any) -> None:
+    """Roll back the request's transaction when the request raised, before the error handler runs.
+
+    After a lost connection SQLAlchemy refuses every statement of the session until it is rolled
+    back (``PendingRollbackError``); on PostgreSQL a failed statement aborts the transaction too.
+    """
+    try:
+        db.session.rollback()
+    except sa.exc.SQLAlchemyError:  # the error page then does without the database
+        sender.logger.exception("rolling back a failed request failed")
 
 
 def is_postgresql() -> bool:
