@@ -38,6 +38,8 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
+from flask_babel import gettext as _
+
 #: Difficulty bands of the mix, in order, and the difficulties (1–5) in each.
 BANDS: dict[str, tuple[int, ...]] = {"easy": (1, 2), "medium": (3,), "hard": (4, 5)}
 #: Item types a theory exam may draw by default (short answers need examiners: opt in).
@@ -200,28 +202,30 @@ def derive(component: str, weight_table: Mapping[str, Number], counts: Mapping[s
 
 
 def problems(blueprint: Blueprint) -> list[tuple[str, str]]:
-    """What is wrong with a blueprint's own numbers, as (field, message) pairs; [] when fine."""
+    """What is wrong with a blueprint's own numbers, as (field, message) pairs; [] when fine.
+
+    Messages are in the request's language (English outside a request)."""
     found: list[tuple[str, str]] = []
     if blueprint.total < 1:
-        found.append(("total", "must be at least 1"))
+        found.append(("total", _("must be at least 1")))
     if any(row.count < 0 for row in blueprint.rows):
-        found.append(("rows", "counts must not be negative"))
+        found.append(("rows", _("counts must not be negative")))
     if sum(row.count for row in blueprint.rows) != blueprint.total:
-        found.append(("rows", f"the counts sum to {sum(r.count for r in blueprint.rows)}, "
-                              f"not {blueprint.total}"))
+        found.append(("rows", _("the counts sum to %(sum)s, not %(total)s",
+                                sum=sum(r.count for r in blueprint.rows), total=blueprint.total)))
     if not blueprint.item_types:
-        found.append(("item_types", "choose at least one item type"))
+        found.append(("item_types", _("choose at least one item type")))
     if blueprint.difficulty:
         unknown = set(blueprint.difficulty) - set(BANDS)
         if unknown:
-            found.append(("difficulty", f"unknown bands {sorted(unknown)}"))
+            found.append(("difficulty", _("unknown bands %(bands)s", bands=sorted(unknown))))
         if any(v < 0 for v in blueprint.difficulty.values()):
-            found.append(("difficulty", "percentages must not be negative"))
+            found.append(("difficulty", _("percentages must not be negative")))
         elif sum(blueprint.difficulty.values()) != 100:
-            found.append(("difficulty", f"the percentages sum to "
-                                        f"{sum(blueprint.difficulty.values())}, not 100"))
+            found.append(("difficulty", _("the percentages sum to %(sum)s, not 100",
+                                          sum=sum(blueprint.difficulty.values()))))
         elif sum((blueprint.difficulty_counts or {}).values()) != blueprint.total:
-            found.append(("difficulty", "the items per band do not add up to the total"))
+            found.append(("difficulty", _("the items per band do not add up to the total")))
     return found
 
 

@@ -45,7 +45,7 @@ class MarkingPlanForm(FlaskForm):
     double_marking = BooleanField(_l("Double marking: a second examiner marks every script "
                                      "independently"))
     threshold = DecimalField(
-        _l("Adjudicate when the two totals differ by more than (% of the item's points)"),
+        _l("Adjudicate when the two totals differ by more than (percent of the item's points)"),
         places=None, validators=[InputRequired(), NumberRange(min=0, max=100)])
 
 

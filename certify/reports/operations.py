@@ -238,7 +238,7 @@ def summary_table(report: SittingAnalysis) -> Table:
         {"measure": _("KR-20 (items scored 0 or full)"), "value": rel.kr20},
         {"measure": _("SD of the common-item total (points)"), "value": rel.sd},
         {"measure": _("Standard error of measurement (points)"), "value": rel.sem},
-        {"measure": _("SEM as % of the common-item maximum"), "value": rel.sem_percent},
+        {"measure": _("SEM as a percentage of the common-item maximum"), "value": rel.sem_percent},
     ]
     return table
 

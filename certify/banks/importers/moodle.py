@@ -260,7 +260,8 @@ class _Question:
             try:
                 fraction = float(answer.get("fraction", "0"))
             except ValueError:
-                self.problem(f'an answer has the fraction "{answer.get("fraction")}", not a number')
+                self.problem(_('an answer has the fraction "%(fraction)s", not a number',
+                               fraction=answer.get("fraction")))
                 fraction = 0.0
             out.append((fraction, answer))
         return out

@@ -23,9 +23,13 @@
   var data;
   try { data = JSON.parse(dataNode.textContent); } catch (e) { return; }
   var fallback = root.querySelector(".task-records");
+  // The widgets' texts in the page's language (templates/tasks/_widget_strings.html).
+  var strings = {};
+  var stringsNode = document.getElementById("widget-strings");
+  if (stringsNode) { try { strings = JSON.parse(stringsNode.textContent); } catch (e) { strings = {}; } }
   var opts = {
     task: data.task, records: data.records, values: data.values || {}, readOnly: false,
-    onChange: function () { /* the preview saves nothing */ }, strings: {}
+    onChange: function () { /* the preview saves nothing */ }, strings: strings
   };
   try {
     var handle = widgets.mount(root, opts);
