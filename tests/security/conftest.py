@@ -27,3 +27,35 @@ def world(app, make_user):
         if hasattr(module, "build"):
             module.build(w)
     return w
+
+
+@pytest.fixture(scope="module")
+def shared_app(tmp_path_factory, main_database):
+    """An app on a database of its own for a whole test module, with its app context pushed.
+
+    Read-mostly suites (IDOR, XSS, leaks, headers) build one world per module instead of one per
+    test. A module using it must not also use the function-scoped ``app`` fixture: on PostgreSQL
+    that fixture empties every table when a test ends.
+    """
+    import shutil
+
+    from certify import create_app
+    from certify.db import db
+    from tests.conftest import IsolatedClient, _empty_tables, make_settings
+
+    folder = tmp_path_factory.mktemp("shared")
+    if main_database["kind"] == "sqlite":
+        path = folder / "certify.sqlite3"
+        shutil.copyfile(main_database["template"], path)
+        url = f"sqlite:///{path}"
+    else:
+        url = main_database["url"]
+    application = create_app(make_settings(folder, url))
+    application.test_client_class = IsolatedClient
+    with application.app_context():
+        yield application
+        db.session.remove()
+    if main_database["kind"] == "postgresql":
+        _empty_tables(application)
+    with application.app_context():
+        db.engine.dispose()
