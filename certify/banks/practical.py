@@ -5,10 +5,9 @@ config, metric, policy, time limits, records) and the gold labels and rubric in 
 Validation is the task registry's (:mod:`certify.tasks`): the same checks whether a task comes from a
 folder, Label Studio, COCO, CoNLL or the edit form, with problems naming the record and field.
 
-Media in records are stored as ``asset:<sha256>`` references. The task types check media fields as
-relative paths inside a task folder, so :func:`task_spec` presents each reference as the path
-``assets/<sha256>`` — grading should build its :class:`~certify.tasks.TaskSpec` with :func:`task_spec`
-too.
+Media in records are stored as ``asset:<sha256>`` references, which the task types accept in a media
+field as well as a path inside a task folder. Grading builds its :class:`~certify.tasks.TaskSpec`
+with :func:`task_spec` too.
 """
 
 from __future__ import annotations
@@ -79,24 +78,9 @@ def build_item(*, ref: str, task_type: str, title: str, units: list[str], record
                     source=source, media=dict(media or {}))
 
 
-def _as_path(value: Any) -> Any:
-    sha = ref_sha(value)
-    return f"assets/{sha}" if sha else value
-
-
 def task_spec(content: Mapping[str, Any], key: Mapping[str, Any]):
-    """The :class:`certify.tasks.TaskSpec` of a practical version's ``content`` and ``key``.
-
-    Asset references appear as ``assets/<sha256>`` paths, which the task types accept.
-    """
-    task = content["task"]
-    records = [{k: _as_path(v) if k in MEDIA_FIELDS else v for k, v in r.items()}
-               if isinstance(r, Mapping) else r for r in task.get("records") or []]
-    gold = key.get("gold") or {}
-    return _tasks().TaskSpec(
-        task_type=task.get("task_type"), config=task.get("config"), records=records,
-        gold=list(gold.values()) if isinstance(gold, Mapping) else gold,
-        metric=task.get("metric"), policy=task.get("policy"), rubric=key.get("rubric"))
+    """The :class:`certify.tasks.TaskSpec` of a practical version's ``content`` and ``key``."""
+    return _tasks().TaskSpec.from_item(content, key)
 
 
 def _problem(p, source: str | None, ref: str | None) -> Problem:

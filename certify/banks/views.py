@@ -179,14 +179,16 @@ def _make_form(item_type: str, data: ItemData | None) -> ItemForm:
     return form
 
 
-def _widget_scripts(task_type: str | None) -> list[str]:
-    """Labeling widget scripts that exist for ``task_type`` (contracts §4), registry first."""
-    if not task_type:
+@bp.app_template_global("widget_scripts")
+def widget_scripts(task_type: str | None) -> list[str]:
+    """The scripts (under ``static/``) of a task type's labeling widget, registry first; none for
+    a type the registry does not know (the page then shows the records without a widget)."""
+    from certify.tasks import UnknownTaskTypeError, get_task_type
+
+    try:
+        return ["js/widgets/registry.js", get_task_type(task_type or "").candidate_script]
+    except UnknownTaskTypeError:
         return []
-    static = Path(current_app.static_folder or "")
-    wanted = ["js/widgets/registry.js", f"js/widgets/{task_type}.js"]
-    found = [name for name in wanted if (static / name).is_file()]
-    return found if len(found) == len(wanted) else []
 
 
 # -- the list ------------------------------------------------------------------------------------
@@ -338,7 +340,7 @@ def preview(item_id: int):
     rendered = candidate_item(version)
     task_type = rendered["task"]["task_type"] if rendered["task"] else None
     return render_template("banks/preview.html", item=item, version=version, rendered=rendered,
-                           widget_scripts=_widget_scripts(task_type),
+                           widget_scripts=widget_scripts(task_type),
                            widget_css=(Path(current_app.static_folder or "") / "css" /
                                        "labeling.css").is_file())
 

@@ -128,16 +128,6 @@ def check_answer(item_type: str, content: Mapping[str, Any], option_ids: list[st
     return CheckedAnswer(value, is_answered(item_type, value))
 
 
-def _folder_form(record: Mapping[str, Any]) -> dict[str, Any]:
-    """The record with imported media references (``asset:<sha256>``) written as folder paths.
-
-    The task types check a record as it is in a task's folder (``images/r01.png``) before they
-    check a response to it; a response never depends on where the record's image is stored.
-    """
-    return {key: f"assets/{value[6:]}" if isinstance(value, str) and value.startswith("asset:")
-            else value for key, value in record.items()}
-
-
 def _check_practical(content: Mapping[str, Any], value: Any, *, position: int,
                      record: str | None) -> CheckedAnswer:
     from certify.tasks import TaskValidationError, UnknownTaskTypeError, get_task_type
@@ -152,7 +142,7 @@ def _check_practical(content: Mapping[str, Any], value: Any, *, position: int,
         return CheckedAnswer(None, False)
     try:
         checked = get_task_type(task.get("task_type", "")).validate_response(
-            _folder_form(stored), value, task.get("config"))
+            stored, value, task.get("config"))
     except UnknownTaskTypeError as exc:
         raise _fail(position, record, "task_type", str(exc)) from exc
     except TaskValidationError as exc:

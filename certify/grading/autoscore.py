@@ -200,35 +200,6 @@ class PracticalEntry:
     last_saved: datetime | None = None
 
 
-#: Record fields naming a file; once imported they hold ``asset:<sha256>`` (contracts §1).
-MEDIA_FIELDS = ("image", "audio", "attachment")
-
-
-def _scoring_record(record: Any) -> Any:
-    """A record as the task validators accept it: ``asset:<sha256>`` as the path ``assets/<sha>``.
-
-    The task types check that a media field is a path inside the task's folder (the file format),
-    while imported items reference stored assets; scoring never opens the file, so the reference
-    is only rewritten into the accepted shape.
-    """
-    if not isinstance(record, Mapping):
-        return record
-    return {name: (f"assets/{value[6:]}" if name in MEDIA_FIELDS and isinstance(value, str)
-                   and value.startswith("asset:") else value)
-            for name, value in record.items()}
-
-
-def task_spec(content: Mapping[str, Any], key: Mapping[str, Any]) -> TaskSpec:
-    """The :class:`TaskSpec` of a practical item version (docs/contracts.md §1)."""
-    task = content.get("task") or {}
-    gold = key.get("gold") or {}
-    return TaskSpec(task_type=task.get("task_type"), config=task.get("config"),
-                    records=[_scoring_record(r) for r in task.get("records") or []],
-                    gold=list(gold.values()) if isinstance(gold, Mapping) else list(gold),
-                    metric=task.get("metric"), policy=task.get("policy"),
-                    rubric=key.get("rubric"))
-
-
 def score_practical(content: Mapping[str, Any], key: Mapping[str, Any],
                     entries: Mapping[Hashable, PracticalEntry], *,
                     label: str = "") -> dict[Hashable, ItemOutcome]:
@@ -242,7 +213,7 @@ def score_practical(content: Mapping[str, Any], key: Mapping[str, Any],
     :raise ItemScoringError: the task itself is invalid.
     """
     task = content.get("task") or {}
-    spec = task_spec(content, key)
+    spec = TaskSpec.from_item(content, key)
     try:
         task_type = get_task_type(spec.task_type)
         prepared = task_type.prepare(spec)

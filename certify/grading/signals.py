@@ -4,7 +4,9 @@
   a :class:`certify.grading.models.LevelPass` was created (flushed, in the current transaction).
   Certificates listen to it (docs/contracts.md §5).
 - ``level_pass_withdrawn(app, level_pass_id=…)``: a regrade turned a component pass into a fail,
-  and the LevelPass made with it got ``withdrawn_dt``; certificates revoke what was issued for it.
+  and the LevelPass made with it got ``withdrawn_dt``. A certificate issued for it is not revoked
+  automatically (a revocation needs a person and a reason): administrators see it in the list of
+  certificates whose pass was withdrawn (:func:`certify.certificates.operations.withdrawn_pass_certificates`).
 
 Receivers run inside the sender's transaction and must not commit it.
 """

@@ -16,10 +16,9 @@ exam UI and grading::
     task_type.score(spec, {record_id: value})   # -> TaskScore(score, metric, metrics, per_record)
     task_type.score_many(spec, {candidate: {record_id: value}})  # vectorised, same numbers
 
-Templates and scripts are named by class attributes (``candidate_template = "tasks/ner.html"``,
-``candidate_script``, ``review_template``, ``author_template``). Error messages are English
-sentences naming the record and field; type labels are lazy translations (flask_babel), the only
-Flask-related import here.
+A type's labeling widget is named by its ``candidate_script`` (``js/widgets/ner.js``). Error
+messages are English sentences naming the record and field; type labels are lazy translations
+(flask_babel), the only Flask-related import here.
 """
 
 from __future__ import annotations

@@ -39,18 +39,10 @@ class TaskType(ABC):
     name: ClassVar[str]
     #: name shown to examiners and candidates (a lazy translation)
     label: ClassVar[Any]
-    #: Jinja partial rendering one record and its answer widget to the candidate
-    #: (default ``tasks/<name>.html``)
-    candidate_template: ClassVar[str]
-    #: JS module (path under ``static/``) driving the candidate's answer widget
-    #: (default ``js/tasks/<name>.js``)
+    #: script (path under ``static/``) of the labeling widget that shows the records, takes the
+    #: candidate's answers and shows them read-only to markers (default ``js/widgets/<name>.js``;
+    #: it registers with ``js/widgets/registry.js``, docs/contracts.md §4)
     candidate_script: ClassVar[str]
-    #: Jinja partial showing a scored response to an examiner (and to candidates when allowed)
-    #: (default ``tasks/review/<name>.html``)
-    review_template: ClassVar[str]
-    #: Jinja partial with the author's form for this type's ``config``
-    #: (default ``tasks/author/<name>.html``)
-    author_template: ClassVar[str]
     #: fields a record may have besides ``id``; :meth:`candidate_record` sends only these
     record_fields: ClassVar[tuple[str, ...]]
     #: key of the gold value in a gold line; ``None`` for types without gold
@@ -61,17 +53,12 @@ class TaskType(ABC):
     auto_scored: ClassVar[bool] = True
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
-        """Name a new type's templates and script after it, unless the class names them itself."""
+        """Name a new type's widget script after it, unless the class names it itself."""
         super().__init_subclass__(**kwargs)
         name = cls.__dict__.get("name")
         if name is None:
             return
-        defaults = {
-            "candidate_template": f"tasks/{name}.html",
-            "candidate_script": f"js/tasks/{name}.js",
-            "review_template": f"tasks/review/{name}.html",
-            "author_template": f"tasks/author/{name}.html",
-        }
+        defaults = {"candidate_script": f"js/widgets/{name}.js"}
         for attribute, value in defaults.items():
             if attribute not in cls.__dict__:
                 setattr(cls, attribute, value)

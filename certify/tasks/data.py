@@ -41,6 +41,18 @@ class TaskSpec:
     policy: Mapping[str, Any] | None = None
     rubric: Sequence[Mapping[str, Any]] | None = None
 
+    @classmethod
+    def from_item(cls, content: Mapping[str, Any], key: Mapping[str, Any]) -> TaskSpec:
+        """The spec of a practical bank item version: what a candidate may see is in
+        ``content["task"]``, the gold (a mapping record id → gold line) and rubric in ``key``
+        (docs/contracts.md §1). Validation, exams and grading all build their spec here."""
+        task = content.get("task") or {}
+        gold = key.get("gold") or {}
+        return cls(task_type=task.get("task_type"), config=task.get("config"),
+                   records=list(task.get("records") or []),
+                   gold=list(gold.values()) if isinstance(gold, Mapping) else list(gold),
+                   metric=task.get("metric"), policy=task.get("policy"), rubric=key.get("rubric"))
+
 
 @dataclass(frozen=True)
 class PreparedTask:

@@ -10,6 +10,7 @@ sentences that name the record and the field, e.g.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import PurePosixPath
@@ -28,6 +29,8 @@ __all__ = [
 
 #: where a problem was found
 SOURCES = ("config", "records", "gold", "response", "task")
+#: A file stored in the bank by content hash (``asset:<sha256>``), as imported records refer to media.
+STORED_ASSET = re.compile(r"asset:[0-9a-f]{64}")
 #: JSON numbers and lists as Python reads them (for isinstance; bool is excluded separately)
 NUMBERS = (int, float)
 SEQUENCES = (list, tuple)
@@ -176,10 +179,13 @@ class Problems:
         return value
 
     def asset(self, field: str, value: Any):
-        """A relative path inside the task's folder, e.g. ``images/r01.png``."""
+        """A relative path inside the task's folder, e.g. ``images/r01.png``, or a file stored in the
+        bank (``asset:<sha256>``), which is how a task's records refer to media once imported."""
         path = self.text(field, value)
         if path is None:
             return None
+        if STORED_ASSET.fullmatch(path):
+            return path
         parts = PurePosixPath(path).parts
         if "\\" in path or path.startswith("/") or ".." in parts or ":" in path:
             return self.add(field, f'"{path}" must be a relative path inside the task\'s folder, '

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from task_examples import EXAMPLES
 
@@ -16,6 +18,7 @@ from certify.tasks import (
 )
 from certify.tasks.classification import ClassificationTask
 
+STATIC = Path(__file__).resolve().parents[2] / "certify" / "static"
 NAMES = ["classification", "multilabel", "ner", "bbox", "transcription", "rating", "ranking",
          "rubric"]
 
@@ -64,10 +67,8 @@ def test_each_type_declares_its_templates_script_and_metrics(name):
     task_type = get_task_type(name)
     assert task_type.name == name
     assert str(task_type.label)
-    assert task_type.candidate_template == f"tasks/{name}.html"
-    assert task_type.candidate_script == f"js/tasks/{name}.js"
-    assert task_type.review_template == f"tasks/review/{name}.html"
-    assert task_type.author_template == f"tasks/author/{name}.html"
+    assert task_type.candidate_script == f"js/widgets/{name}.js"
+    assert (STATIC / task_type.candidate_script).is_file()
     assert task_type.auto_scored == bool(task_type.metrics) == (task_type.gold_field is not None)
     assert "id" not in task_type.record_fields
 

@@ -279,3 +279,17 @@ def test_a_prepared_tasks_normalised_config_and_records_validate_responses_again
     prepared = kind.prepare(spec(task_type))
     for record, gold_value in zip(prepared.records, prepared.gold, strict=True):
         assert kind.validate_response(record, gold_value, dict(prepared.config)) == gold_value
+
+
+@pytest.mark.parametrize("reference, ok", [
+    ("asset:" + "ab" * 32, True),                 # a file stored in the bank, as imported items hold
+    ("images/r1.png", True),                      # a file in the task's folder
+    ("asset:" + "ab" * 31, False),                # not a whole SHA-256
+    ("asset:../../etc/passwd", False),
+    ("asset:" + "AB" * 32, False),                # stored names are lower-case hex
+    ("https://example.org/r1.png", False),
+])
+def test_media_fields_take_a_stored_asset_or_a_path_in_the_task_folder(reference, ok):
+    shown = records("bbox", {**EXAMPLES["bbox"]["records"][0], "image": reference})
+    problems = get_task_type("bbox").validate_task(spec("bbox", records=shown))
+    assert (not any(p.field == "image" for p in problems)) is ok, problems
