@@ -44,7 +44,7 @@ from sqlalchemy.orm import selectinload
 
 from certify.audit import audit
 from certify.auth.models import User
-from certify.banks.models import ItemVersion
+from certify.banks.models import Item, ItemVersion
 from certify.clock import now_utc
 from certify.db import db
 from certify.exams import supply, timing
@@ -272,8 +272,9 @@ def start_attempt(enrolment: Enrolment, access_code: str | None) -> Attempt:
         raise AttemptError(_("Your exam cannot be prepared right now, because the question bank "
                              "is missing items. Nothing has started and your time is not "
                              "running. Please tell the invigilator."), status=503) from exc
-    versions = {v.id: v for v in db.session.scalars(
-        sa.select(ItemVersion).where(ItemVersion.id.in_([f.version_id for f in form])))}
+    points = dict(db.session.execute(  # only the points: contents can be large practical tasks
+        sa.select(ItemVersion.id, ItemVersion.points)
+        .where(ItemVersion.id.in_([f.version_id for f in form]))).all())
     now = now_utc()
     exam = sitting.exam
     script_number = _script_number()
@@ -287,7 +288,7 @@ def start_attempt(enrolment: Enrolment, access_code: str | None) -> Attempt:
         attempt.items.append(AttemptItem(
             position=position, item_version_id=drawn.version_id,
             option_order=list(drawn.option_order) if drawn.option_order else None,
-            points=versions[drawn.version_id].points))
+            points=points[drawn.version_id]))
     try:
         db.session.flush()
     except IntegrityError:
@@ -360,15 +361,26 @@ def overview(attempt: Attempt) -> list[ItemStatus]:
             .where(Response.attempt_id == attempt.id, Response.answered.is_(True))
             .group_by(Response.attempt_item_id)):
         done[attempt_item_id] = count
+    # Only the columns the panel needs: it is on every exam page, and loading every version's
+    # content (a theory form has ~100 items) would cost more than the rest of the page.
+    rows = db.session.execute(
+        sa.select(AttemptItem.id, AttemptItem.position, AttemptItem.flagged, Item.type,
+                  AttemptItem.item_version_id)
+        .join(ItemVersion, ItemVersion.id == AttemptItem.item_version_id)
+        .join(Item, Item.id == ItemVersion.item_id)
+        .where(AttemptItem.attempt_id == attempt.id)
+        .order_by(AttemptItem.position)).all()
+    practical = [row.item_version_id for row in rows if row.type == "practical"]
+    records: dict[int, int] = {}
+    if practical:
+        for version_id, content in db.session.execute(
+                sa.select(ItemVersion.id, ItemVersion.content).where(ItemVersion.id.in_(practical))):
+            records[version_id] = len(((content or {}).get("task") or {}).get("records") or [])
     out = []
-    for ai in attempt_items(attempt):
-        item_type = ai.version.item.type
-        total = 0
-        if item_type == "practical":
-            total = len(((ai.version.content or {}).get("task") or {}).get("records") or [])
-        answered = done[ai.id] > 0
-        out.append(ItemStatus(ai.position, item_type, answered, ai.flagged,
-                              min(done[ai.id], total), total))
+    for row in rows:
+        total = records.get(row.item_version_id, 0)
+        out.append(ItemStatus(row.position, row.type, done[row.id] > 0, row.flagged,
+                              min(done[row.id], total), total))
     return out
 
 
