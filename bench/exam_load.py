@@ -81,7 +81,7 @@ def seed(url: str, instance: Path, candidates: int) -> dict[str, Any]:
     from certify import create_app, demo
     from certify.auth.models import Role, User, UserRole
     from certify.clock import now_utc
-    from certify.db import db
+    from certify.db import db, refresh_statistics
     from certify.exams.models import Enrolment, ExamDefinition, Sitting
 
     app = create_app({"DATABASE_URL": url, "INSTANCE_PATH": str(instance)})
@@ -118,6 +118,8 @@ def seed(url: str, instance: Path, candidates: int) -> dict[str, Any]:
             accounts.append({"email": user.email, "sitting": sittings[component],
                              "component": component})
         db.session.commit()
+        # As `flask load-demo` and `import-bank` do: a database in use has planner statistics.
+        refresh_statistics()
         db.engine.dispose()
     return {"sittings": sittings, "accounts": accounts}
 

@@ -11,7 +11,7 @@ from flask_migrate import upgrade
 
 from certify import demo
 from certify.auth.models import Role
-from certify.db import db
+from certify.db import db, refresh_statistics
 
 
 def _echo_problems(problems: list[str]) -> None:
@@ -43,6 +43,7 @@ def load_demo() -> None:
         except Exception:
             db.session.rollback()
             raise
+        refresh_statistics()
     click.echo("\nDemo logins (public passwords: never load the demo on a real server):")
     for account in demo.DEMO_ACCOUNTS:
         roles = ", ".join(sorted(r.value for r in account.roles))

@@ -99,6 +99,19 @@ def _sqlite_on_begin(connection: sa.engine.Connection) -> None:
     connection.exec_driver_sql("BEGIN IMMEDIATE" if _request_may_write() else "BEGIN")
 
 
+def refresh_statistics() -> None:
+    """Update the query planner's statistics (``ANALYZE``) after a bulk load.
+
+    A freshly loaded PostgreSQL database has none until autovacuum gets to it, and the planner
+    then guesses one row per table: drawing an exam form went from 0.6 ms to 12 ms a start that
+    way. SQLite keeps them in ``sqlite_stat1`` the same way. Cheap at certify's table sizes.
+    """
+    db.session.commit()
+    with db.engine.connect() as connection:
+        connection.exec_driver_sql("ANALYZE")
+        connection.commit()
+
+
 def finish_request_transaction(response):  # type: ignore[no-untyped-def]
     """Commit the request's transaction on success, roll it back otherwise (an ``after_request``)."""
     if response.status_code < 400:

@@ -17,7 +17,7 @@ from certify.banks.importers import ImportOptions, read_path
 from certify.banks.operations import ImportReport, import_items
 from certify.banks.queries import ItemFilter, export_data, filtered
 from certify.banks.spec import BankError, parse_units
-from certify.db import db
+from certify.db import db, refresh_statistics
 
 FORMATS = ("csv", "xlsx", "moodle", "zip")
 ACTION_WORDS = {"created": "create", "new_version": "new version", "updated": "update",
@@ -103,6 +103,7 @@ def import_bank(path: Path, author_email: str, approver_email: str | None, dry_r
             echo_problems(str(path), report.problems)
     else:
         db.session.commit()
+        refresh_statistics()
     echo_report(report, verbose=verbose)
     if report.problems:
         raise SystemExit(1)

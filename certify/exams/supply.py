@@ -33,19 +33,21 @@ def candidates(level: Level, item_types: tuple[str, ...] | list[str]) -> list[Ca
         units[version_id].append(f"L{level.number}:{code}")
     if not units:
         return []
+    # Only the two parts of the content the draw needs: every candidate start runs this query,
+    # and a practical task's content carries its whole dataset.
     rows = db.session.execute(
-        sa.select(ItemVersion.id, Item.type, ItemVersion.difficulty, ItemVersion.content)
+        sa.select(ItemVersion.id, Item.type, ItemVersion.difficulty,
+                  ItemVersion.content["options"], ItemVersion.content["shuffle"])
         .join(Item, Item.id == ItemVersion.item_id)
         .where(ItemVersion.id.in_(list(units)))
     ).all()
     out = []
-    for version_id, item_type, difficulty, content in rows:
-        content = content or {}
-        options = tuple(str(o["id"]) for o in content.get("options") or [] if "id" in o)
+    for version_id, item_type, difficulty, option_list, shuffle in rows:
+        options = tuple(str(o["id"]) for o in option_list or [] if isinstance(o, dict) and "id" in o)
         out.append(Candidate(version_id=version_id, item_type=item_type,
                              units=tuple(sorted(units[version_id])), difficulty=difficulty,
                              option_ids=options,
-                             shuffle_options=bool(content.get("shuffle", True))))
+                             shuffle_options=bool(True if shuffle is None else shuffle)))
     return sorted(out, key=lambda c: c.version_id)
 
 
