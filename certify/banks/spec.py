@@ -16,7 +16,7 @@ import json
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal, InvalidOperation, getcontext
 from typing import Any
 
 from flask_babel import gettext as _
@@ -41,6 +41,8 @@ REQUIRED_COLUMNS = ("ref", "type", "units", "difficulty", "points", "stem")
 MIN_OPTIONS = {"single": 3, "multiple": 4}
 MAX_POINTS = Decimal(1000)
 MAX_TEXT = 20_000
+#: A language code such as ``en``, ``zh`` or ``zh-Hans`` (at most 10 characters, as stored).
+LANGUAGE = re.compile(r"^(?=.{2,10}$)[A-Za-z]{2,3}([-_][A-Za-z0-9]{2,8})?$")
 
 
 @dataclass(frozen=True)
@@ -135,16 +137,27 @@ def canonical_json(value: Any) -> str:
 
 
 def normal_decimal(value: Decimal | float | int | str) -> Decimal:
-    """A number as a canonical Decimal (``1.00`` → ``1``), for comparison and export."""
+    """A number as a canonical Decimal (``1.00`` → ``1``), for comparison and export.
+
+    :raise InvalidOperation: for anything but a finite number (``"x"``, NaN, infinity).
+    """
     number = Decimal(str(value))
-    return number.quantize(Decimal(1)) if number == number.to_integral() else number.normalize()
+    if not number.is_finite():
+        raise InvalidOperation(f"{value!r} is not a finite number")
+    if number == number.to_integral() and number.adjusted() < getcontext().prec:
+        return number.quantize(Decimal(1))
+    return number.normalize()
 
 
 def format_number(value: Any) -> str:
-    """A number as text without a trailing ``.0`` (``1``, ``0.8``, ``2.5``)."""
+    """A number as text without a trailing ``.0`` (``1``, ``0.8``, ``2.5``); anything else (NaN, an
+    infinity) as it is, for the checks that read it back to say what is wrong."""
     if isinstance(value, bool):
         return str(value).lower()
-    number = normal_decimal(value)
+    try:
+        number = normal_decimal(value)
+    except InvalidOperation:
+        return str(value)
     text = format(number, "f")
     return text
 
@@ -222,7 +235,7 @@ def _difficulty(r: _Row) -> int | None:
     text = r.get("difficulty")
     if text.endswith(".0"):
         text = text[:-2]
-    if not text.isdigit() or not 1 <= int(text) <= 5:
+    if not text.isdecimal() or not 1 <= int(text) <= 5:
         r.add("difficulty", _('must be a whole number from 1 (easiest) to 5, not "%(text)s"', text=text)
               if text else _("is required (1–5)"))
         return None
@@ -489,7 +502,7 @@ def row_to_item(cells: dict[str, str], row: int | None = None,
     if author and not EMAIL.match(author):
         r.add("author", _('"%(text)s" is not an e-mail address', text=author))
     language = r.get("language") or "en"
-    if not re.match(r"^[A-Za-z]{2,3}([-_][A-Za-z0-9]{2,8})?$", language):
+    if not LANGUAGE.match(language):
         r.add("language", _('"%(text)s" is not a language code such as en or zh', text=language))
     if r.problems:
         return None, r.problems

@@ -8,6 +8,7 @@ Images are matched by ``file_name`` among the uploaded files or next to the JSON
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from flask_babel import gettext as _
@@ -17,6 +18,23 @@ from certify.banks.importers.foreign import finish, load_image
 from certify.banks.spec import Problem
 
 
+def _objects(value: Any) -> list[dict]:
+    """The JSON objects of what should be a list of them (a file may hold anything there)."""
+    return [v for v in value if isinstance(v, dict)] if isinstance(value, list) else []
+
+
+def _id(value: Any) -> str:
+    """A category id as a key, whatever JSON value the file gives (ids are usually numbers)."""
+    return json.dumps(value, sort_keys=True)
+
+
+def _order(category: dict) -> tuple:
+    """Categories in id order: numbers by value, then any other id by its JSON text."""
+    value = category.get("id", 0)
+    number = isinstance(value, int | float) and not isinstance(value, bool)
+    return (0, value, "") if number else (1, 0, _id(value))
+
+
 def read_coco(document: dict, filename: str, options: ImportOptions, media: Media) -> Parsed:
     parsed = Parsed(formats=["coco"])
 
@@ -24,16 +42,15 @@ def read_coco(document: dict, filename: str, options: ImportOptions, media: Medi
         parsed.problems.append(Problem(message, record=record, field=field, source=filename))
 
     categories = {}
-    for c in sorted((c for c in document.get("categories") or [] if isinstance(c, dict)),
-                    key=lambda c: c.get("id", 0)):
+    for c in sorted(_objects(document.get("categories")), key=_order):
         if not isinstance(c.get("name"), str):
             problem(None, "categories", _("category %(id)s has no name", id=c.get("id")))
             continue
-        categories[c.get("id")] = c["name"]
+        categories[_id(c.get("id"))] = c["name"]
     records: list[dict[str, Any]] = []
     boxes: dict[str, list] = {}
     files: dict[str, Any] = {}
-    for image in document.get("images") or []:
+    for image in _objects(document.get("images")):
         rid = str(image.get("id"))
         checked = load_image(media, image.get("file_name") or "", rid, parsed, filename)
         if checked is None:
@@ -48,12 +65,12 @@ def read_coco(document: dict, filename: str, options: ImportOptions, media: Medi
                         "height": checked.height})
         boxes[rid] = []
     crowd = 0
-    for ann in document.get("annotations") or []:
+    for ann in _objects(document.get("annotations")):
         rid = str(ann.get("image_id"))
         if ann.get("iscrowd"):
             crowd += 1
             continue
-        if ann.get("category_id") not in categories:
+        if _id(ann.get("category_id")) not in categories:
             problem(rid, "category_id", _("annotation %(id)s names category %(category)s, which is "
                                           "not in categories", id=ann.get("id"),
                                           category=ann.get("category_id")))
@@ -67,7 +84,7 @@ def read_coco(document: dict, filename: str, options: ImportOptions, media: Medi
         if not isinstance(bbox, list) or len(bbox) != 4:
             problem(rid, "bbox", _("annotation %(id)s has no [x, y, w, h] bbox", id=ann.get("id")))
             continue
-        boxes[rid].append([*bbox, categories[ann["category_id"]]])
+        boxes[rid].append([*bbox, categories[_id(ann["category_id"])]])
     if crowd:
         parsed.notes.append(_("%(name)s: %(n)s crowd annotation(s) (iscrowd: 1) were left out",
                               name=filename, n=crowd))

@@ -27,10 +27,13 @@ def _joins_tight(left: str, right: str) -> bool:
 
 
 def read_conll(data: bytes, filename: str, options: ImportOptions) -> Parsed:
+    not_text = BankError([Problem(_("%(name)s is not UTF-8 text", name=filename))])
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise BankError([Problem(_("%(name)s is not UTF-8 text", name=filename))]) from exc
+        raise not_text from exc
+    if "\x00" in text:  # UTF-16 without a byte-order mark, or not text at all
+        raise not_text
     parsed = Parsed(formats=["conll"])
     sentences: list[list[tuple[int, str, str]]] = [[]]
     for number, line in enumerate(text.splitlines(), start=1):
@@ -41,7 +44,7 @@ def read_conll(data: bytes, filename: str, options: ImportOptions) -> Parsed:
         if line.startswith("-DOCSTART-") or line.startswith("#"):
             continue
         columns = line.split("\t") if "\t" in line else line.split()
-        if len(columns) < 2:
+        if len(columns) < 2 or not columns[0]:
             parsed.problems.append(Problem(_("needs a token and a tag"), row=number,
                                            source=filename))
             continue

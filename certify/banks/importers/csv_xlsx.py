@@ -1,9 +1,10 @@
 """CSV and XLSX bank files (docs/formats.md §2): decoding, header checks, one item per row.
 
-Encoding (CSV): UTF-8 with or without a byte-order mark. A file that is not UTF-8 is examined with
-charset-normalizer: GB18030/GBK/GB2312 — what Excel on a Chinese Windows writes by default — is read as
-GB18030 (a superset of the other two) and the report says so; any other encoding is refused with a
-message telling the examiner to save as "CSV UTF-8".
+Encoding (CSV): UTF-8 with or without a byte-order mark, and no NUL byte (UTF-16 without a mark and
+binary files have them). A file that is not UTF-8 is examined with charset-normalizer:
+GB18030/GBK/GB2312 — what Excel on a Chinese Windows writes by default — is read as GB18030 (a superset
+of the other two) and the report says so; UTF-16 and any other encoding are refused with a message
+telling the examiner to save as "CSV UTF-8".
 
 Formulas (XLSX) are never evaluated: the workbook is read with ``data_only=False`` and a formula
 cell's text (``=SUM(A1:A3)``) is taken literally, like any other text. Before openpyxl opens the
@@ -36,17 +37,24 @@ def decode_csv(data: bytes, filename: str) -> tuple[str, str | None]:
     """
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
+    utf16 = BankError([Problem(_('%(name)s is saved as UTF-16 ("Unicode text"); save it as "CSV '
+                                 'UTF-8 (comma delimited)" and upload it again', name=filename))])
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise BankError([Problem(_('%(name)s is saved as UTF-16 ("Unicode text"); save it as "CSV '
-                                   'UTF-8 (comma delimited)" and upload it again', name=filename))])
-    try:
-        return data.decode("utf-8"), None
-    except UnicodeDecodeError as exc:
-        position = exc.start
+        raise utf16
+    # A text file holds no NUL byte; UTF-16 without a byte-order mark and binary files do.
+    position = data.find(b"\x00")
+    if position < 0:
+        try:
+            return data.decode("utf-8"), None
+        except UnicodeDecodeError as exc:
+            position = exc.start
     from charset_normalizer import from_bytes
 
     guess = from_bytes(data).best()
-    if guess is not None and guess.encoding.lower().replace("-", "_") in CHINESE_ENCODINGS:
+    if guess is not None and guess.encoding.startswith("utf_16"):
+        raise utf16
+    if b"\x00" not in data and guess is not None \
+            and guess.encoding.lower().replace("-", "_") in CHINESE_ENCODINGS:
         try:
             text = data.decode("gb18030")
         except UnicodeDecodeError:

@@ -32,7 +32,7 @@ DEFAULT_INSTRUCTIONS = {
 def load_image(media: Media, name: str, record: str, parsed: Parsed,
                source: str) -> CheckedFile | None:
     """The checked image a record names, or ``None`` after reporting why it cannot be used."""
-    content = media.get(name) if name else None
+    content = media.get(name) if isinstance(name, str) and name else None
     if content is None:
         parsed.problems.append(Problem(_('image "%(name)s" was not uploaded with the JSON file',
                                          name=name),

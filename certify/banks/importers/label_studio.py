@@ -44,9 +44,23 @@ def utf16_to_codepoints(text: str, offset: int) -> int | None:
     return len(text) if units == offset else None
 
 
+def _objects(value: Any) -> list[dict]:
+    """The JSON objects of what should be a list of them (a file may hold anything there)."""
+    return [v for v in value if isinstance(v, dict)] if isinstance(value, list) else []
+
+
+def _value(result: dict) -> dict:
+    value = result.get("value")
+    return value if isinstance(value, dict) else {}
+
+
+def _texts(value: Any) -> list[str]:
+    """The strings of what should be a list of labels or choices."""
+    return [v for v in value if isinstance(v, str)] if isinstance(value, list) else []
+
+
 def _gold_annotation(task: dict) -> dict | None:
-    annotations = [a for a in task.get("annotations") or [] if isinstance(a, dict)
-                   and not a.get("was_cancelled")]
+    annotations = [a for a in _objects(task.get("annotations")) if not a.get("was_cancelled")]
     truth = [a for a in annotations if a.get("ground_truth")]
     return (truth or annotations or [None])[0]
 
@@ -69,10 +83,10 @@ def read_label_studio(document: Any, filename: str, options: ImportOptions,
     kinds = set()
     for task in document:
         annotation = _gold_annotation(task) or {}
-        for result in annotation.get("result") or []:
-            if isinstance(result, dict) and result.get("type") in KINDS:
+        for result in _objects(annotation.get("result")):
+            if isinstance(result.get("type"), str) and result["type"] in KINDS:
                 kinds.add(KINDS[result["type"]])
-            elif isinstance(result, dict):
+            else:
                 problem(str(task.get("id")), "type", _(
                     'result type "%(type)s" is not supported (choices, labels, rectanglelabels)',
                     type=result.get("type")))
@@ -83,20 +97,20 @@ def read_label_studio(document: Any, filename: str, options: ImportOptions,
         return parsed
     task_type = kinds.pop()
     multi = options.task_type == "multilabel" or (task_type == "classification" and any(
-        len(r.get("value", {}).get("choices") or []) > 1
-        for t in document for r in (_gold_annotation(t) or {}).get("result") or []
-        if isinstance(r, dict) and r.get("type") == "choices"))
+        len(_texts(_value(r).get("choices"))) > 1
+        for t in document for r in _objects((_gold_annotation(t) or {}).get("result"))
+        if r.get("type") == "choices"))
     if task_type == "classification" and multi:
         task_type = "multilabel"
     records, gold, labels, files = [], [], [], {}
     for index, task in enumerate(document, start=1):
         rid = str(task.get("id", index))
-        data = task.get("data") or {}
+        data = task["data"] if isinstance(task["data"], dict) else {}
         annotation = _gold_annotation(task)
         if annotation is None:
             problem(rid, "annotations", _("has no annotation that was not cancelled, so no gold"))
             continue
-        results = [r for r in annotation.get("result") or [] if isinstance(r, dict)]
+        results = _objects(annotation.get("result"))
         record: dict[str, Any] = {"id": rid}
         if task_type == "bbox" or (task_type != "ner" and "image" in data and "text" not in data):
             name = data.get("image") or next((v for v in data.values() if isinstance(v, str)), "")
@@ -119,7 +133,7 @@ def read_label_studio(document: Any, filename: str, options: ImportOptions,
         line: dict[str, Any] = {"id": rid}
         if task_type in ("classification", "multilabel"):
             chosen = [c for r in results if r.get("type") == "choices"
-                      for c in r.get("value", {}).get("choices") or []]
+                      for c in _texts(_value(r).get("choices"))]
             labels += [c for c in chosen if c not in labels]
             if task_type == "multilabel":
                 line["labels"] = chosen
@@ -132,10 +146,10 @@ def read_label_studio(document: Any, filename: str, options: ImportOptions,
         elif task_type == "ner":
             spans = []
             for r in results:
-                value = r.get("value") or {}
+                value = _value(r)
                 start = utf16_to_codepoints(record["text"], value.get("start", -1))
                 end = utf16_to_codepoints(record["text"], value.get("end", -1))
-                label = (value.get("labels") or [None])[0]
+                label = next(iter(_texts(value.get("labels"))), None)
                 if start is None or end is None:
                     problem(rid, "spans", _("offsets %(start)s–%(end)s are outside the text",
                                             start=value.get("start"), end=value.get("end")))
@@ -152,14 +166,14 @@ def read_label_studio(document: Any, filename: str, options: ImportOptions,
         else:
             boxes = []
             for r in results:
-                value = r.get("value") or {}
+                value = _value(r)
                 if value.get("rotation"):
                     problem(rid, "boxes", _("rotated boxes are not supported"))
                     continue
                 width = r.get("original_width") or record["width"]
                 height = r.get("original_height") or record["height"]
                 record["width"], record["height"] = width, height
-                label = (value.get("rectanglelabels") or [None])[0]
+                label = next(iter(_texts(value.get("rectanglelabels"))), None)
                 if label is not None and label not in labels:
                     labels.append(label)
                 try:

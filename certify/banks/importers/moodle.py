@@ -285,7 +285,7 @@ def _build(q: _Question, options: ImportOptions) -> ItemData | None:
     difficulty = options.difficulty
     language = "en"
     for tag in tags:
-        if tag.lower().startswith("difficulty:") and tag.split(":", 1)[1].strip().isdigit():
+        if tag.lower().startswith("difficulty:") and tag.split(":", 1)[1].strip().isdecimal():
             difficulty = int(tag.split(":", 1)[1])
         if tag.lower().startswith("language:"):
             language = tag.split(":", 1)[1].strip() or "en"

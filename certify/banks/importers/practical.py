@@ -125,18 +125,25 @@ def read_task(read: Reader, source: str) -> Parsed:
     gold_text = _text(read, "gold.jsonl", source, problems, required=False)
     gold = parse_jsonl(gold_text or "", "gold.jsonl", source, problems) if gold_text else []
     units_value = meta.get("units") or []
-    if isinstance(units_value, str):
+    if not isinstance(units_value, list):
         units_value = [units_value]
     units, bad = parse_units("; ".join(str(u) for u in units_value))
     for message in bad:
         problems.append(Problem(message, column="units", ref=ref, source=source))
     media = store_media(records, read, source, ref, problems)
+    overtime = meta.get("overtime")
+    if overtime is not None and not isinstance(overtime, Mapping):
+        # build_item copies it as a mapping; say here what its check would say
+        problems.append(Problem(_("must be a mapping such as {allowed: true, per_minute: 1, "
+                                  "stop_after_minutes: 5}"), column="task.yaml", ref=ref,
+                                field="overtime", source=source))
+        overtime = None
     item = build_item(
         ref=ref, task_type=str(meta.get("task_type") or ""), title=str(meta.get("title") or ""),
         units=units, records=records, gold=gold, config=meta.get("config"),
         instructions=meta.get("instructions") or "", difficulty=meta.get("difficulty", 3),
         points=meta.get("points", 100), time_limit_minutes=meta.get("time_limit_minutes", 20),
-        overtime=meta.get("overtime"), metric=meta.get("metric"), policy=meta.get("policy"),
+        overtime=overtime, metric=meta.get("metric"), policy=meta.get("policy"),
         rubric=meta.get("rubric"), explanation=meta.get("explanation") or "",
         language=str(meta.get("language") or "en"), status=meta.get("status"),
         author=meta.get("author"), change_note=meta.get("change_note") or "", source=source,
