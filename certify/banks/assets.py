@@ -184,11 +184,19 @@ def save_asset(checked: CheckedFile, *, actor: User | None = None) -> Asset:
     if asset is None:
         asset = Asset(sha256=checked.sha256, mime=checked.mime, size=checked.size,
                       width=checked.width, height=checked.height,
-                      filename=(checked.filename or "")[-255:],
+                      # a browser's file name may hold anything; no database text holds NUL
+                      filename=(checked.filename or "").replace("\x00", "")[-255:],
                       created_by_id=actor.id if actor is not None else None)
         db.session.add(asset)
         db.session.flush()
     return asset
+
+
+def discard_unused(shas: set[str]) -> None:
+    """Delete the stored files of ``shas`` that no asset row names (after a refused import)."""
+    for sha in shas:
+        if find_asset(sha) is None:
+            asset_path(sha).unlink(missing_ok=True)
 
 
 def read_asset(sha256: str) -> tuple[bytes, str] | None:

@@ -22,6 +22,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
@@ -41,7 +42,14 @@ from certify.banks.models import (
     VersionStatus,
 )
 from certify.banks.practical import media_refs, validate_practical
-from certify.banks.spec import BankError, ItemData, Problem, normal_decimal, validate_item
+from certify.banks.spec import (
+    LANGUAGE,
+    BankError,
+    ItemData,
+    Problem,
+    normal_decimal,
+    validate_item,
+)
 from certify.clock import now_utc
 from certify.db import db
 from certify.syllabus.models import Level, Unit
@@ -88,14 +96,47 @@ def _require_examiner(user: User | None) -> None:
 
 # -- validation and applying data ---------------------------------------------------------------
 
+def _nul_at(value: Any, where: str) -> str | None:
+    """Where in ``value`` a string holds a NUL character (no database text can), else ``None``."""
+    if isinstance(value, str):
+        return where if "\x00" in value else None
+    items = value.items() if isinstance(value, dict) else enumerate(value) \
+        if isinstance(value, list) else ()
+    for key, child in items:
+        found = _nul_at(key, where) or _nul_at(
+            child, f"{where}[{key}]" if isinstance(key, int) else f"{where}.{key}".lstrip("."))
+        if found:
+            return found
+    return None
+
+
 def check_data(data: ItemData, units: dict[str, Unit]) -> list[Problem]:
-    """Every problem of ``data`` including units that are not in the syllabus."""
+    """Every problem of ``data`` including units that are not in the syllabus and assets that are
+    not in the bank (found before anything is created, so that a refusal leaves nothing behind)."""
     problems = validate_practical(data) if data.type == "practical" else validate_item(data)
+    if data.type == "practical" and not LANGUAGE.match(data.language or "en"):
+        problems.append(Problem(_('"%(text)s" is not a language code such as en or zh',
+                                  text=data.language), row=data.row, column="language",
+                                ref=data.ref, source=data.source))
+    nul = _nul_at({"ref": data.ref, "units": data.units, "stem": data.stem,
+                   "explanation": data.explanation, "change_note": data.change_note,
+                   **data.content, **data.key}, "")
+    if nul:
+        problems.append(Problem(_("holds a NUL character, which text cannot hold (was the file "
+                                  "saved as UTF-16, or is it not text?)"), row=data.row,
+                                ref=data.ref, field=nul, source=data.source))
     for ref in data.units:
         if ref not in units:
             problems.append(Problem(_("unit %(ref)s is not in the syllabus", ref=ref),
                                     row=data.row, column="units", ref=data.ref,
                                     source=data.source))
+    if not problems:
+        brought = {c.sha256 for c in data.media.values()}
+        for sha in sorted(_used_assets(data) - brought):
+            if assets.find_asset(sha) is None:
+                problems.append(Problem(_("asset:%(sha)s is not in the bank; upload the file first",
+                                          sha=sha[:12] + "…"), row=data.row, ref=data.ref,
+                                        source=data.source))
     return problems
 
 
@@ -107,30 +148,25 @@ def _search_text(data: ItemData) -> str:
     return re.sub(r"\s+", " ", " ".join(p for p in parts if p)).lower()[:20000]
 
 
-def _link_assets(version: ItemVersion, data: ItemData, *, actor: User | None,
-                 store: bool) -> list[Problem]:
-    """Store the files ``data`` brings and link every asset the version uses."""
-    problems = []
+def _used_assets(data: ItemData) -> set[str]:
+    """The SHA-256 of every asset ``data`` refers to (Markdown and practical records)."""
     shas = set(asset_refs(data.stem)) | set(asset_refs(data.explanation))
     for option in data.content.get("options") or []:
         shas |= asset_refs(option.get("text"))
-    shas |= media_refs(data.content)
+    return shas | media_refs(data.content)
+
+
+def _link_assets(version: ItemVersion, data: ItemData, *, actor: User | None,
+                 store: bool) -> None:
+    """Store the files ``data`` brings and link every asset the version uses (all exist: see
+    :func:`check_data`)."""
     stored: dict[str, Asset] = {}
     if store:
         for checked in data.media.values():
             stored[checked.sha256] = assets.save_asset(checked, actor=actor)
-    brought = {c.sha256 for c in data.media.values()}
-    linked = []
-    for sha in sorted(shas):
-        asset = stored.get(sha) or assets.find_asset(sha)
-        if asset is None and sha not in brought:
-            problems.append(Problem(_("asset:%(sha)s is not in the bank; upload the file first",
-                                      sha=sha[:12] + "…"), row=data.row, ref=data.ref,
-                                    source=data.source))
-        elif asset is not None:
-            linked.append(asset)
+    linked = [asset for sha in sorted(_used_assets(data))
+              if (asset := stored.get(sha) or assets.find_asset(sha)) is not None]
     version.assets = linked
-    return problems
 
 
 def _apply(version: ItemVersion, data: ItemData, units: dict[str, Unit]) -> None:
@@ -179,9 +215,7 @@ def create_item(data: ItemData, *, actor: User, units: dict[str, Unit] | None = 
     _apply(version, data, units)
     item.versions.append(version)
     db.session.add(item)
-    problems = _link_assets(version, data, actor=actor, store=store_media)
-    if problems:
-        raise BankError(problems)
+    _link_assets(version, data, actor=actor, store=store_media)
     if not bulk:
         db.session.flush()
         audit("bank.item_created", item, actor=actor, ref=item.ref, type=item.type)
@@ -239,9 +273,7 @@ def save_item(item: Item, data: ItemData, *, actor: User, change_note: str = "",
             version.status = VersionStatus.DRAFT.value
             version.submitted_dt = None
         action = "updated"
-    problems = _link_assets(version, data, actor=actor, store=store_media)
-    if problems:
-        raise BankError(problems)
+    _link_assets(version, data, actor=actor, store=store_media)
     _sync_status(item)
     if not bulk:
         db.session.flush()
@@ -453,6 +485,9 @@ def import_items(parsed: Parsed, *, actor: User, approver: User | None = None,
                                   email=approver.email)))
         approver = None
     first: dict[str, ItemData] = {}
+    # Files this import would be the first to store: a refused import removes them again.
+    fresh = set() if dry_run else {c.sha256 for d in parsed.items for c in d.media.values()
+                                   if not assets.asset_path(c.sha256).exists()}
     savepoint = db.session.begin_nested()
     try:
         for data in parsed.items:
@@ -479,11 +514,13 @@ def import_items(parsed: Parsed, *, actor: User, approver: User | None = None,
         db.session.flush()
     except Exception:
         savepoint.rollback()
+        assets.discard_unused(fresh)
         raise
     report.problems = problems
     if dry_run or problems:
         savepoint.rollback()
         if not dry_run:
+            assets.discard_unused(fresh)
             raise BankError(problems)
         return report
     savepoint.commit()
