@@ -32,6 +32,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from certify.banks.spec import OPTION_IDS, ItemData, format_number
 from certify.formutil import choices
+from certify.yamlinput import safe_load
 
 TYPE_LABELS = {
     "single": _l("Single choice"),
@@ -337,7 +338,7 @@ class PracticalForm(ItemForm):
         """The task config from the labels and the YAML settings, and problems reading them."""
         problems = []
         try:
-            extra = yaml.safe_load(self.config_yaml.data or "") or {}
+            extra = safe_load(self.config_yaml.data or "") or {}
         except yaml.YAMLError as exc:
             problems.append(f"{_l('Other settings')}: {exc}")
             extra = {}
@@ -353,7 +354,7 @@ class PracticalForm(ItemForm):
         if not (self.policy_yaml.data or "").strip():
             return None, []
         try:
-            return yaml.safe_load(self.policy_yaml.data), []
+            return safe_load(self.policy_yaml.data), []
         except yaml.YAMLError as exc:
             return None, [f"{_l('Scoring policy')}: {exc}"]
 

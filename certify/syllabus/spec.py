@@ -17,6 +17,7 @@ import yaml
 from flask_babel import gettext as _
 
 from certify.syllabus.models import CHILD_KINDS, Component, UnitKind
+from certify.yamlinput import safe_load
 
 _CODE = re.compile(r"^[0-9A-Za-z]+(\.[0-9A-Za-z]+)*$")
 SOURCES = ("firm", "reported", "written")
@@ -281,7 +282,7 @@ def parse_syllabus(data: Any) -> SyllabusSpec:
 def load_yaml(text: str | bytes) -> SyllabusSpec:
     """Parse YAML text and validate it (see :func:`parse_syllabus`)."""
     try:
-        data = yaml.safe_load(text)
+        data = safe_load(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = _(" (line %(line)s)", line=mark.line + 1) if mark else ""

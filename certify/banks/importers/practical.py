@@ -20,6 +20,7 @@ from certify.banks.assets import AssetError, check_media
 from certify.banks.importers import Parsed, check_zip
 from certify.banks.practical import MEDIA_FIELDS, TASK_KEYS, build_item, validate_practical
 from certify.banks.spec import BankError, Problem, parse_units
+from certify.yamlinput import safe_load
 
 Reader = Callable[[str], bytes | None]
 
@@ -99,7 +100,7 @@ def read_task(read: Reader, source: str) -> Parsed:
     if text is None:
         return parsed
     try:
-        meta = yaml.safe_load(text)
+        meta = safe_load(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         problems.append(Problem(_("is not valid YAML: %(error)s",
