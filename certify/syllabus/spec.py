@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal, InvalidOperation, Overflow, localcontext
 from typing import Any
 
 import yaml
@@ -103,7 +103,9 @@ def check_weights(
                                   "unit %(parent)s, which counts it twice.",
                                   where=where, code=code, parent=ancestor))
             ancestor = parents.get(ancestor)
-    total = sum(weights.values(), Decimal(0))
+    with localcontext() as context:
+        context.traps[Overflow] = False  # a weight of 1e999999 sums to Infinity, not a crash
+        total = sum(weights.values(), Decimal(0))
     if weights and abs(total - 100) > WEIGHT_TOLERANCE:
         problems.append(_("%(where)s: the percentages sum to %(total)s, not 100.",
                           where=where, total=_plain(total)))
@@ -116,16 +118,22 @@ def _plain(value: Decimal) -> str:
 
 
 def _text(data: Mapping[str, Any], key: str, where: str, problems: list[str],
-          required: bool = True) -> str:
+          required: bool = True, limit: int | None = None) -> str:
+    """A text field; ``limit``: the most characters its database column holds."""
     value = data.get(key)
     if value is None:
         if required:
             problems.append(_("%(where)s: %(key)s is missing.", where=where, key=key))
         return ""
-    if not isinstance(value, str | int | float):
+    if not isinstance(value, str | int | float) or "\x00" in str(value):
         problems.append(_("%(where)s: %(key)s must be text.", where=where, key=key))
         return ""
-    return str(value).strip()
+    text = str(value).strip()
+    if limit is not None and len(text) > limit:
+        problems.append(_("%(where)s: %(key)s may be at most %(max)s characters long.",
+                          where=where, key=key, max=limit))
+        return text[:limit]
+    return text
 
 
 def _parse_unit(data: Any, parent_code: str | None, parent_kind: str | None, level: int,
@@ -136,7 +144,7 @@ def _parse_unit(data: Any, parent_code: str | None, parent_kind: str | None, lev
         problems.append(_("Level %(level)s: a unit must be a mapping with code, kind and titles.",
                           level=level))
         return None
-    code = _text(data, "code", where, problems)
+    code = _text(data, "code", where, problems, limit=20)
     if code and not _CODE.match(code):
         problems.append(_("%(where)s: a code is made of letters and digits separated by dots.",
                           where=where))
@@ -147,8 +155,11 @@ def _parse_unit(data: Any, parent_code: str | None, parent_kind: str | None, lev
         problems.append(_("%(where)s: the code must start with its parent's code %(parent)s "
                           "followed by a dot.", where=where, parent=parent_code))
     kind = _text(data, "kind", where, problems)
-    allowed = CHILD_KINDS[UnitKind(parent_kind) if parent_kind else None]
-    if kind and kind not in {k.value for k in UnitKind}:
+    kinds = {k.value for k in UnitKind}
+    # Under a parent of an unknown kind (reported with the parent), any kind may stand.
+    allowed = set(UnitKind) if parent_kind and parent_kind not in kinds \
+        else CHILD_KINDS[UnitKind(parent_kind) if parent_kind else None]
+    if kind and kind not in kinds:
         problems.append(_("%(where)s: kind %(kind)s is unknown; use function, work_content, "
                           "skill or knowledge.", where=where, kind=kind))
     elif kind and UnitKind(kind) not in allowed:
@@ -169,8 +180,8 @@ def _parse_unit(data: Any, parent_code: str | None, parent_kind: str | None, lev
         children_data = []
     unit = UnitSpec(
         code=code, kind=kind,
-        title_en=_text(data, "title_en", where, problems),
-        title_zh=_text(data, "title_zh", where, problems),
+        title_en=_text(data, "title_en", where, problems, limit=300),
+        title_zh=_text(data, "title_zh", where, problems, limit=300),
         description_en=_text(data, "description_en", where, problems, required=False),
         description_zh=_text(data, "description_zh", where, problems, required=False),
         source=source,
@@ -202,9 +213,10 @@ def _parse_weights(data: Any, level: int, problems: list[str]) -> dict[str, dict
         rows: dict[str, Decimal] = {}
         for code, value in table.items():
             try:
-                if isinstance(value, bool):
+                number = Decimal(str(value))
+                if isinstance(value, bool) or not number.is_finite():
                     raise InvalidOperation
-                rows[str(code)] = Decimal(str(value))
+                rows[str(code)] = number
             except InvalidOperation:
                 problems.append(_("Level %(level)s, %(component)s weights, unit %(code)s: "
                                   "%(value)s is not a number.", level=level,
@@ -224,8 +236,9 @@ def parse_syllabus(data: Any) -> SyllabusSpec:
     occ = data["occupation"]
     where = _("Occupation")
     spec = SyllabusSpec(
-        code=_text(occ, "code", where, problems), name_en=_text(occ, "name_en", where, problems),
-        name_zh=_text(occ, "name_zh", where, problems),
+        code=_text(occ, "code", where, problems, limit=20),
+        name_en=_text(occ, "name_en", where, problems, limit=200),
+        name_zh=_text(occ, "name_zh", where, problems, limit=200),
         standard=_text(occ, "standard", where, problems, required=False),
         notes=_text(occ, "notes", where, problems, required=False), levels=[],
     )
@@ -247,7 +260,8 @@ def parse_syllabus(data: Any) -> SyllabusSpec:
         numbers.add(number)
         where = _("Level %(level)s", level=number)
         components = raw.get("required_components") or ["theory", "skills"]
-        if not isinstance(components, list) or not set(components) <= {c.value for c in Component}:
+        if not isinstance(components, list) or not all(
+                isinstance(c, str) and c in {k.value for k in Component} for c in components):
             problems.append(_("%(where)s: required_components must list theory, skills and/or "
                               "review.", where=where))
             components = []
@@ -259,14 +273,15 @@ def parse_syllabus(data: Any) -> SyllabusSpec:
             validity = 2
         seen: set[str] = set()
         units = []
-        for unit_data in raw.get("units") or []:
+        units_data = raw.get("units") or []
+        for unit_data in units_data if isinstance(units_data, list) else [units_data]:
             unit = _parse_unit(unit_data, None, None, number, seen, problems)
             if unit is not None:
                 units.append(unit)
         level = LevelSpec(
-            number=number, name_en=_text(raw, "name_en", where, problems),
-            name_zh=_text(raw, "name_zh", where, problems),
-            training_hours=hours if isinstance(hours, int) else None,
+            number=number, name_en=_text(raw, "name_en", where, problems, limit=100),
+            name_zh=_text(raw, "name_zh", where, problems, limit=100),
+            training_hours=hours if isinstance(hours, int) and 0 <= hours <= 100_000 else None,
             required_components=list(components), certificate_validity_years=validity,
             units=units, weights=_parse_weights(raw.get("weights"), number, problems),
         )
