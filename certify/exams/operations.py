@@ -353,6 +353,8 @@ def _extra_problem(value: Any) -> tuple[int | None, str | None]:
     try:
         number = Decimal(str(value).strip().rstrip("%"))
     except ArithmeticError:
+        number = Decimal("NaN")
+    if not number.is_finite():
         return None, _("“%(value)s” is not a whole number of percent", value=value)
     if number != number.to_integral_value():
         return None, _("use a whole number of percent, not %(value)s", value=value)
@@ -440,19 +442,25 @@ class EnrolmentImport:
 
 
 def _read_csv(data: bytes) -> tuple[list[str], list[dict[str, str]]]:
+    not_text = ExamError([_("The file is not UTF-8 text (save it as “CSV UTF-8”).")])
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise ExamError([_("The file is not UTF-8 text (save it as “CSV UTF-8”).")]) from exc
+        raise not_text from exc
+    if "\x00" in text:  # UTF-16 without a byte-order mark, or not text at all
+        raise not_text
     sample = text[:4096]
     try:
         dialect = csv.Sniffer().sniff(sample, delimiters=",;\t") if sample.strip() else csv.excel
     except csv.Error:
         dialect = csv.excel
     reader = csv.DictReader(io.StringIO(text), dialect=dialect)
-    header = [h.strip().lower() for h in reader.fieldnames or []]
-    reader.fieldnames = header
-    return header, list(reader)
+    try:
+        header = [h.strip().lower() for h in reader.fieldnames or []]
+        reader.fieldnames = header
+        return header, list(reader)
+    except csv.Error as exc:  # e.g. a field longer than the csv module's limit (128 KiB)
+        raise ExamError([_("The file is not valid CSV: %(error)s.", error=str(exc))]) from exc
 
 
 def import_enrolments(sitting: Sitting, data: bytes, *, actor: User) -> EnrolmentImport:
