@@ -55,7 +55,8 @@ ERROR_TITLES = {
 }
 
 
-def handle_http_error(exc: HTTPException) -> Any:
+def handle_http_error(exc: HTTPException, *, as_json: bool | None = None) -> Any:
+    """The error page, or JSON when the request asks for it (``as_json`` overrides the guess)."""
     code = exc.code or 500
     messages = {
         400: _("The request could not be understood."),
@@ -71,7 +72,7 @@ def handle_http_error(exc: HTTPException) -> Any:
     if isinstance(exc, CSRFError):
         message = _("This form has expired or was not sent from this site. Reload the page and "
                     "try again.")
-    if wants_json():
+    if wants_json() if as_json is None else as_json:
         response = jsonify(error=message, status=code)
         response.status_code = code
         return response

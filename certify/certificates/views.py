@@ -10,6 +10,7 @@ from flask import (
     current_app,
     flash,
     jsonify,
+    make_response,
     redirect,
     render_template,
     request,
@@ -32,6 +33,7 @@ from certify.exams.models import Sitting
 from certify.extensions import limiter
 from certify.grading.models import LevelPass
 from certify.syllabus.models import Level
+from certify.web import handle_http_error
 
 bp = Blueprint("certificates", __name__)
 
@@ -54,6 +56,17 @@ def _jwks_url() -> str:
 
 
 # --------------------------------------------------------------------------- public
+
+@bp.errorhandler(429)
+def verification_limited(exc):  # type: ignore[no-untyped-def]
+    """Over the verification budget: refused in the form that was asked for, so ``?format=json``
+    gets JSON too, with the CORS header of a verification (a verifying page can read why)."""
+    as_json = request.args.get("format") == "json" or wants_json()
+    response = make_response(handle_http_error(exc, as_json=as_json))
+    if as_json:
+        response.headers["Access-Control-Allow-Origin"] = "*"
+    return response
+
 
 @bp.route("/verify")
 @verify_limit
