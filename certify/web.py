@@ -10,8 +10,10 @@ from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.routing import IntegerConverter
 
 from certify.auth.decorators import wants_json
+from certify.parsing import MAX_ID
 
 
 class SessionInterface(SecureCookieSessionInterface):
@@ -79,10 +81,18 @@ def handle_http_error(exc: HTTPException, *, as_json: bool | None = None) -> Any
     return render_template("error.html", code=code, message=message), code
 
 
+class IdConverter(IntegerConverter):
+    """The ``<int:…>`` of every route: an id beyond what a table can hold is a 404, not a 500."""
+
+    def __init__(self, map, fixed_digits=0, min=None, max=MAX_ID, signed=False):  # type: ignore[no-untyped-def]
+        super().__init__(map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
+
+
 def init_app(app: Flask) -> None:
     if app.config["PROXY_FIX"]:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)  # type: ignore[method-assign]
     app.session_interface = SessionInterface()
+    app.url_map.converters["int"] = IdConverter
     app.after_request(security_headers)
     app.register_error_handler(HTTPException, handle_http_error)
     app.jinja_env.add_extension("jinja2.ext.do")

@@ -21,6 +21,7 @@ from certify.banks.models import (
     item_version_unit,
 )
 from certify.db import db
+from certify.parsing import whole_number
 from certify.syllabus.models import Component, Level, Unit
 
 #: Item types each exam component draws.
@@ -54,7 +55,8 @@ def _unit_condition(version_id, level: int | None, unit: str | None):  # type: i
     conditions = [item_version_unit.c.version_id == version_id]
     if unit:
         level_part, _, code = unit.partition(":")
-        number = int(level_part[1:]) if level_part[1:].isdigit() else -1
+        number = whole_number(level_part[1:], maximum=9)
+        number = -1 if number is None else number
         conditions += [Level.number == number,
                        sa.or_(Unit.code == code, Unit.code.like(code + ".%"))]
     elif level is not None:

@@ -32,6 +32,7 @@ from certify.db import db
 from certify.exams.models import Sitting
 from certify.extensions import limiter
 from certify.grading.models import LevelPass
+from certify.parsing import whole_number
 from certify.syllabus.models import Level
 from certify.web import handle_http_error
 
@@ -160,8 +161,7 @@ def download_badge(certificate_id: int):
 # --------------------------------------------------------------------------- administrators
 
 def _int_arg(name: str) -> int | None:
-    value = request.args.get(name, "")
-    return int(value) if value.isdigit() else None
+    return whole_number(request.args.get(name, ""))
 
 
 @bp.route("/admin/certificates/")

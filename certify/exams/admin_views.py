@@ -46,6 +46,7 @@ from certify.exams.models import Enrolment, ExamDefinition, Sitting
 from certify.exams.operations import DefinitionData, ExamError, SittingData
 from certify.formutil import choices
 from certify.i18n import localised
+from certify.parsing import whole_number
 from certify.syllabus import operations as syllabus
 from certify.syllabus.models import Level
 
@@ -93,7 +94,7 @@ def _counts(blueprint: ExamBlueprint, problems: list[str]) -> dict[str, int]:
         raw = (request.form.get(f"count-{row.unit}") or "").strip()
         if not raw:
             continue
-        if not raw.isdigit():
+        if whole_number(raw, maximum=10_000) is None:
             problems.append(_("Items per unit: “%(value)s” for %(unit)s is not a whole number.",
                               value=raw, unit=row.unit))
             continue

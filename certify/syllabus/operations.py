@@ -12,6 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from certify.audit import audit
 from certify.auth.models import User
 from certify.db import db
+from certify.parsing import whole_number
 from certify.syllabus.models import (
     CHILD_KINDS,
     Component,
@@ -67,11 +68,12 @@ def levels(occupation_code: str = DEFAULT_OCCUPATION_CODE) -> list[Level]:
 def find_unit(ref: str) -> Unit | None:
     """Return the unit named by a reference such as ``L4:2.1`` (or ``None``)."""
     level_part, _sep, code = ref.strip().partition(":")
-    if not level_part.upper().startswith("L") or not level_part[1:].isdigit() or not code:
+    number = whole_number(level_part[1:], maximum=9)
+    if not level_part.upper().startswith("L") or number is None or not code:
         return None
     return db.session.scalar(
         sa.select(Unit).join(Level)
-        .where(Level.number == int(level_part[1:]), Unit.code == code.strip())
+        .where(Level.number == number, Unit.code == code.strip())
     )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 from flask_babel import lazy_gettext as _l
 
+from certify.parsing import whole_number
 from certify.scoring.batch import LabelBatch
 from certify.tasks.base import BatchScores, TaskType
 from certify.tasks.fields import check_shown_fields, check_single_gold_value
@@ -55,7 +56,8 @@ class RatingTask(TaskType):
         checked = {}
         for key, text in labels.items():
             where = f"config.scale.labels.{key}"
-            value = int(key) if isinstance(key, str) and key.lstrip("-").isdigit() else key
+            number = whole_number(key, signed=True, maximum=10**6)
+            value = key if number is None else number
             if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
                 problems.add(where, f"must name a point of the scale ({low}–{high}), not "
                                     f"{describe(key)}")
