@@ -399,7 +399,13 @@ def read_moodle(data: bytes, filename: str, options: ImportOptions) -> Parsed:
     """Read a Moodle XML quiz export."""
     try:
         root = fromstring(data, forbid_dtd=True)
-    except (ParseError, DefusedXmlException) as exc:
+    except DefusedXmlException as exc:
+        # A DOCTYPE or entity declaration: Moodle never writes one, and it is how XML bombs and
+        # external-entity attacks start.
+        raise BankError([Problem(_("%(name)s declares a DOCTYPE or entities, which a Moodle export "
+                                   "never has; remove the <!DOCTYPE …> part and import again",
+                                   name=filename))]) from exc
+    except ParseError as exc:
         raise BankError([Problem(_("%(name)s is not a readable Moodle XML file: %(error)s",
                                    name=filename, error=str(exc)))]) from exc
     if root.tag != "quiz":
