@@ -107,8 +107,11 @@ def check_image(data: bytes, filename: str = "") -> CheckedFile:
             image.load()
     except AssetError:
         raise
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError,
-            EOFError) as exc:
+    except Image.DecompressionBombError as exc:
+        # Pillow refuses to even read the header's size past twice its own limit.
+        raise AssetError(_("%(name)s has more than %(limit)s pixels; at most %(limit)s are "
+                           "accepted.", name=name, limit=max_pixels)) from exc
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError) as exc:
         raise AssetError(_("%(name)s is not a readable image (PNG, JPEG, GIF or WebP): its content "
                            "does not decode as one.", name=name)) from exc
     return CheckedFile(hashlib.sha256(data).hexdigest(), IMAGE_TYPES[fmt], data,

@@ -362,6 +362,13 @@ def test_a_decompression_bomb_image_is_refused_before_it_is_decoded(site, route)
             "has 64000000 pixels (8000 × 8000); at most 40000000 are accepted.")
 
 
+@pytest.mark.parametrize("route", ["asset library", "task form, media"])
+def test_an_image_too_big_for_pillow_to_open_says_so(site, route):
+    # 20,000² pixels: past twice Pillow's own limit, where it refuses to open the file at all.
+    refused(site, UPLOADS[route], "r1.png", png_bomb(20_000),
+            "r1.png has more than 40000000 pixels; at most 40000000 are accepted.")
+
+
 #: Nine aliases of nine aliases … of nine values: 9⁹ values (billions of characters when quoted).
 ALIASES = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
     f"{chr(98 + i)}: &{chr(98 + i)} [{', '.join(['*' + chr(97 + i)] * 9)}]\n" for i in range(8))
