@@ -59,7 +59,9 @@ def build_item(*, ref: str, task_type: str, title: str, units: list[str], record
         "task_type": task_type, "title": title, "instructions": instructions,
         "config": config if config is not None else {}, "metric": metric, "policy": policy,
         "time_limit_minutes": time_limit_minutes,
-        "overtime": dict(overtime) if overtime is not None else dict(DEFAULT_OVERTIME),
+        # Anything but a mapping is kept as given, for validate_practical to report.
+        "overtime": (dict(overtime) if isinstance(overtime, Mapping)
+                     else dict(DEFAULT_OVERTIME) if overtime is None else overtime),
         "records": records,
     }
     key: dict[str, Any] = {"gold": dict(gold or {})}

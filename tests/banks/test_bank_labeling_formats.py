@@ -200,3 +200,15 @@ def test_bad_gold_in_a_task_folder_names_record_and_field(app, level4):
 def test_a_zip_without_a_task_is_refused(app):
     with pytest.raises(BankError, match=r"no task\.yaml"):
         read_file(task_folder({"readme.txt": "hello"}), "empty.zip")
+
+
+@pytest.mark.parametrize("overtime", [False, "5 minutes", [1, 5]])
+def test_a_practical_item_with_an_overtime_that_is_not_a_mapping_is_reported_not_a_crash(
+        app, overtime):
+    from certify.banks.practical import build_item, validate_practical
+
+    item = build_item(ref="T-OVERTIME", task_type="classification", title="t", units=["L4:2.1"],
+                      records=[{"id": "r1", "text": "good"}], gold=[{"id": "r1", "label": "pos"}],
+                      config={"labels": ["pos", "neg"]}, overtime=overtime)
+    problems = validate_practical(item)
+    assert any("must be a mapping" in p.message for p in problems), problems
