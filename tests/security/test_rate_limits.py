@@ -168,3 +168,43 @@ def test_registrations_are_limited_per_address(client):
         client.post("/logout")
     assert limited(register(10, HOME))
     assert register(11, AWAY).status_code == 302
+
+
+# -- several workers --------------------------------------------------------------------------------
+
+def test_with_redis_storage_every_worker_sees_the_same_failures(app_factory, make_user):
+    """Behind several gunicorn workers the limit must be counted in Redis, not per process: a
+    worker that never saw the failures (a new app, so a new storage connection) still refuses."""
+    import uuid
+
+    import redis
+
+    url = "redis://127.0.0.1:6379/15"
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=1).ping()
+    except redis.exceptions.ConnectionError:
+        from tests.conftest import skip_or_fail
+
+        skip_or_fail("no Redis answers at 127.0.0.1:6379")
+    settings = {"RATELIMIT_STORAGE_URI": url, "RATELIMIT_KEY_PREFIX": f"certify-test-{uuid.uuid4()}",
+                "LOGIN_RATE_LIMIT_PER_ACCOUNT": "3 per minute",
+                "LOGIN_RATE_LIMIT_PER_IP": "100 per minute"}
+    first = app_factory(**settings)
+    user = make_user(email="shared@example.org")
+    for _ in range(3):
+        assert log_in(first.test_client(), user.email, "wrong guess").status_code == 200
+    second = app_factory(**settings)  # another worker: its own connection to the storage
+    assert limited(log_in(second.test_client(), user.email, address=AWAY))
+
+
+def test_with_memory_storage_a_new_worker_starts_from_nothing(app_factory, make_user):
+    """Why the README asks for Redis with several workers: the default counts per process."""
+    settings = {"LOGIN_RATE_LIMIT_PER_ACCOUNT": "3 per minute",
+                "LOGIN_RATE_LIMIT_PER_IP": "100 per minute"}
+    first = app_factory(**settings)
+    user = make_user(email="alone@example.org")
+    for _ in range(3):
+        assert log_in(first.test_client(), user.email, "wrong guess").status_code == 200
+    assert limited(log_in(first.test_client(), user.email))
+    second = app_factory(**settings)
+    assert log_in(second.test_client(), user.email, address=AWAY).status_code == 302
