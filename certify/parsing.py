@@ -23,3 +23,14 @@ def whole_number(text: object, *, signed: bool = False, maximum: int = MAX_ID) -
     value = int(text)
     return value if abs(value) <= maximum else None
 
+
+
+def utf8_text(data: bytes) -> str | None:
+    """The text of an uploaded file saved as UTF-8 (a byte-order mark is dropped), or ``None`` when
+    it is not: invalid bytes, or NUL characters, which mean UTF-16 without a byte-order mark or a
+    binary file (PostgreSQL cannot store NUL in text either)."""
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return None
+    return None if "\x00" in text else text

@@ -44,6 +44,7 @@ from certify.exams.models import (
     Sitting,
 )
 from certify.exams.timing import MAX_EXTRA_TIME_PCT
+from certify.parsing import utf8_text
 from certify.syllabus.models import Component, Level
 
 
@@ -442,13 +443,9 @@ class EnrolmentImport:
 
 
 def _read_csv(data: bytes) -> tuple[list[str], list[dict[str, str]]]:
-    not_text = ExamError([_("The file is not UTF-8 text (save it as “CSV UTF-8”).")])
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise not_text from exc
-    if "\x00" in text:  # UTF-16 without a byte-order mark, or not text at all
-        raise not_text
+    text = utf8_text(data)
+    if text is None:
+        raise ExamError([_("The file is not UTF-8 text (save it as “CSV UTF-8”).")])
     sample = text[:4096]
     try:
         dialect = csv.Sniffer().sniff(sample, delimiters=",;\t") if sample.strip() else csv.excel

@@ -17,6 +17,7 @@ from flask_babel import gettext as _
 from certify.banks.importers import ImportOptions, Parsed
 from certify.banks.importers.foreign import finish
 from certify.banks.spec import BankError, Problem
+from certify.parsing import utf8_text
 
 _CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uf900-\ufaff\uff00-\uffef]")
 _TAG = re.compile(r"^(?:([BIES])[-_])(.+)$")
@@ -27,13 +28,9 @@ def _joins_tight(left: str, right: str) -> bool:
 
 
 def read_conll(data: bytes, filename: str, options: ImportOptions) -> Parsed:
-    not_text = BankError([Problem(_("%(name)s is not UTF-8 text", name=filename))])
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise not_text from exc
-    if "\x00" in text:  # UTF-16 without a byte-order mark, or not text at all
-        raise not_text
+    text = utf8_text(data)
+    if text is None:
+        raise BankError([Problem(_("%(name)s is not UTF-8 text", name=filename))])
     parsed = Parsed(formats=["conll"])
     sentences: list[list[tuple[int, str, str]]] = [[]]
     for number, line in enumerate(text.splitlines(), start=1):
