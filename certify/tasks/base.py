@@ -26,6 +26,10 @@ __all__ = ["BatchScores", "PreparedTask", "RecordResult", "TaskScore", "TaskSpec
 
 Responses = Mapping[str, Any]
 
+#: optional tags a gold line may carry for sampling and validity reports (never scored, never sent to a
+#: candidate): ``rule_case`` names the guideline rule the record tests, ``difficulty`` is 1 (easy) to 5
+GOLD_TAGS = ("rule_case", "difficulty")
+
 
 class TaskType(ABC):
     """One kind of practical task: its data shapes, validation and scoring.
@@ -250,8 +254,9 @@ class TaskType(ABC):
         checked: dict[str, Any] = {}
         lines: set[str] = set()
         for line, record_id, about in _identified(gold, "gold line", problems):
-            about.keys(line, ("id", self.gold_field), ("id", self.gold_field),
+            about.keys(line, ("id", self.gold_field, *GOLD_TAGS), ("id", self.gold_field),
                        kind=f"{self.name} gold lines")
+            _check_gold_tags(line, about)
             if record_id in lines:
                 about.add("id", "has a second gold line")
                 continue
@@ -376,6 +381,17 @@ class TaskType(ABC):
         per_record = tuple(RecordResult(record_id, value is not None, None, MappingProxyType({}))
                            for record_id, value in zip(task.index, row, strict=True))
         return TaskScore(None, None, {}, per_record, needs_marking=True)
+
+
+def _check_gold_tags(line: Mapping, about: Problems) -> None:
+    if "rule_case" in line:
+        tag = line["rule_case"]
+        if not isinstance(tag, str) or not tag.strip():
+            about.add("rule_case", f"must be a non-empty text naming a rule case, not {describe(tag)}")
+    if "difficulty" in line:
+        level = line["difficulty"]
+        if isinstance(level, bool) or not isinstance(level, int) or not 1 <= level <= 5:
+            about.add("difficulty", f"must be a whole number from 1 to 5, not {describe(level)}")
 
 
 def _identified(items, what: str, problems: Problems):

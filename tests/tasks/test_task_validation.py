@@ -104,7 +104,14 @@ CASES = [
      ['record "r1", field "text": must be a string, not a list']),
     ("transcription", {"gold": [{"id": "r1", "text": "x"}, {"id": "r2", "txt": "y"}]},
      ['record "r2", field "text": is required but missing',
-      'record "r2", field "txt": is not a field of transcription gold lines (allowed: id, text)']),
+      'record "r2", field "txt": is not a field of transcription gold lines (allowed: id, text, '
+      "rule_case, difficulty)"]),
+    ("transcription", {"gold": gold("transcription", {"id": "r1", "text": "x", "rule_case": "",
+                                                       "difficulty": 6})},
+     ['record "r1", field "rule_case": must be a non-empty text naming a rule case, not "" (a string)',
+      'record "r1", field "difficulty": must be a whole number from 1 to 5, not 6 (a number)']),
+    ("bbox", {"gold": gold("bbox", {"id": "r1", "boxes": [], "difficulty": True})},
+     ['record "r1", field "difficulty": must be a whole number from 1 to 5, not true (a boolean)']),
     ("transcription", {"config": {"unit": "syllable"}},
      ["field \"config.unit\": must be 'char' or 'word', not 'syllable'"]),
     ("transcription", {"metric": "wer"},
@@ -165,6 +172,16 @@ def test_malformed_shapes_are_reported_with_record_and_field(task_type, changes,
 @pytest.mark.parametrize("task_type", list(EXAMPLES))
 def test_the_examples_are_valid(task_type):
     assert get_task_type(task_type).validate_task(spec(task_type)) == []
+
+
+def test_gold_lines_may_carry_rule_case_and_difficulty_tags_that_do_not_change_the_score():
+    plain = spec("transcription")
+    tagged = spec("transcription", gold=[{**line, "rule_case": "full_width_punct", "difficulty": 4}
+                                         for line in plain.gold])
+    task_type = get_task_type("transcription")
+    assert task_type.validate_task(tagged) == []
+    answers = {line["id"]: line["text"] + "x" for line in plain.gold}
+    assert task_type.score(tagged, answers).score == task_type.score(plain, answers).score
 
 
 def test_every_problem_of_a_task_is_reported_at_once_with_its_source():
