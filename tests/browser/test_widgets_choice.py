@@ -65,8 +65,8 @@ def test_destroy_removes_the_widget_and_its_keys(page, harness):
 
 
 def test_classification_image_records_and_saved_values(page, harness):
-    records = [{"id": "i1", "image": "/banks/L5-bbox-shelf/images/r01.png", "text": "Shelf photo"},
-               {"id": "i2", "image": "/banks/L5-bbox-shelf/images/r02.png"}]
+    records = [{"id": "i1", "image": "/banks/L5-bbox-shelf/images/s001.jpg", "text": "Shelf photo"},
+               {"id": "i2", "image": "/banks/L5-bbox-shelf/images/s002.jpg"}]
     harness.open(page, "classification", records, config={"labels": ["tidy", "messy"]},
                  values={"i2": "messy"}, record="i2")
     expect_current(page, "i2")

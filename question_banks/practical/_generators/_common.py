@@ -57,3 +57,21 @@ def spans(text: str, entities: list[tuple[str, str]]) -> list[list]:
         out.append([start, end, label])
         cursor = end
     return out
+
+
+def fresh_media_dir(ref: str, name: str) -> Path:
+    """The task folder, with its media subfolder ``name`` (images/, audio/) created and emptied."""
+    folder = task_dir(ref)
+    (folder / name).mkdir(exist_ok=True)
+    for old in (folder / name).glob("*"):
+        old.unlink()
+    return folder
+
+
+def difficulty_levels(raw: list[float]) -> list[int]:
+    """Difficulty 1-5 per record: the quintile of its raw difficulty score within the pool (ties by order)."""
+    order = sorted(range(len(raw)), key=lambda i: raw[i])
+    levels = [0] * len(raw)
+    for rank, i in enumerate(order):
+        levels[i] = 1 + rank * 5 // len(raw)
+    return levels
