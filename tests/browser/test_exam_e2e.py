@@ -49,8 +49,8 @@ def build_exam(make_user, *, duration=60, practical=True):
             records=[{"id": "r01", "text": NEWS}, {"id": "r02", "text": NEWS_2}],
             gold={"r01": {"id": "r01", "spans": [span(NEWS, "王海燕", "PER")]},
                   "r02": {"id": "r02", "spans": [span(NEWS_2, "浙江大学", "ORG")]}})
-        image = (ROOT / "question_banks/practical/L4-bbox-traffic/images/r01.png").read_bytes()
-        sha = assets.save_asset(assets.check_image(image, "r01.png")).sha256
+        image = (ROOT / "question_banks/practical/L4-bbox-traffic/images/t001.jpg").read_bytes()
+        sha = assets.save_asset(assets.check_image(image, "t001.jpg")).sha256
         db.session.commit()
         make_practical_item(
             "bbox", units=[unit_2], config={"labels": ["car", "pedestrian", "traffic_sign"]},

@@ -9,7 +9,7 @@ from tests.browser.browser_helpers import close, drag, screen, wait_for
 
 pytestmark = pytest.mark.browser
 
-IMAGE = {"id": "r01", "image": "/banks/L4-bbox-traffic/images/r01.png", "width": 640, "height": 480}
+IMAGE = {"id": "r01", "image": "/banks/L4-bbox-traffic/images/t001.jpg", "width": 640, "height": 480}
 CONFIG = {"labels": ["car", "pedestrian", "traffic_sign"], "iou_threshold": 0.5}
 
 
@@ -18,7 +18,7 @@ def boxes(page):
 
 
 def open_image(page, harness, **kwargs):
-    second = {**IMAGE, "id": "r02", "image": "/banks/L4-bbox-traffic/images/r02.png"}
+    second = {**IMAGE, "id": "r02", "image": "/banks/L4-bbox-traffic/images/t002.jpg"}
     harness.open(page, "bbox", [IMAGE, second], config=CONFIG, title="Traffic scene boxes", **kwargs)
     wait_for(page, "document.querySelector('.lw-stage-img').complete")
     wait_for(page, "parseFloat(document.querySelector('.lw-stage-img').style.width) > 0")
