@@ -11,8 +11,8 @@ pytestmark = pytest.mark.browser
 
 
 def test_transcription_of_images(page, harness, shot):
-    records = [{"id": f"r0{i}", "image": f"/banks/L5-ocr-lines-zh/images/r0{i}.jpg", "text": "来源：快递面单"}
-               for i in (1, 2)]
+    records = [{"id": f"r0{i}", "image": f"/banks/L5-ocr-lines-zh/images/o00{i}.jpg",
+                "text": "来源：快递面单"} for i in (1, 2)]
     harness.open(page, "transcription", records, config={"unit": "char"}, title="Transcribe the text lines")
     box = page.get_by_label("Transcription")
     box.fill("收件人：张伟")
@@ -34,7 +34,7 @@ def test_transcription_of_images(page, harness, shot):
 
 
 def test_transcription_of_audio_with_play_key(page, harness, shot):
-    records = [{"id": "r01", "audio": "/banks/L4-asr-cs-en/audio/r01.wav",
+    records = [{"id": "r01", "audio": "/banks/L4-asr-cs-zh/audio/a001.mp3",
                 "text": "A customer calling a hotline."}]
     harness.open(page, "transcription", records, config={"unit": "word"}, title="Transcribe the calls")
     wait_for(page, "document.querySelector('audio').readyState >= 1")

@@ -1,9 +1,11 @@
 """Regenerate the data of every bundled practical task (records.jsonl, gold.jsonl, images/, audio/).
 
 Run from the repository root: .venv/bin/python question_banks/practical/_generators/gen_all.py
-task.yaml and LICENSE.md are hand-written and are not touched. The speech task needs espeak-ng.
+task.yaml and LICENSE.md are hand-written and are not touched. The speech task needs sox (with MP3 support),
+espeak-ng, Debian's gcin-voice and pypinyin; it is skipped when one of them is missing.
 """
 import importlib
+import importlib.util
 import shutil
 import sys
 from pathlib import Path
@@ -19,7 +21,7 @@ SCRIPTS = [
     "gen_bbox_shelf",
     "gen_bbox_traffic",
     "gen_ocr_lines_zh",
-    "gen_asr_cs_en",
+    "gen_asr_cs_zh",
     "gen_rating_cs_replies_zh",
     "gen_ranking_answers",
     "gen_rubric_records",
@@ -30,10 +32,15 @@ SCRIPTS = [
 
 def main() -> None:
     sys.path.insert(0, str(HERE))
-    skip_audio = shutil.which("espeak-ng") is None
+    missing = [tool for tool in ("sox", "espeak-ng") if shutil.which(tool) is None]
+    if not Path("/usr/share/gcin-voice/ogg").is_dir():
+        missing.append("gcin-voice")
+    if importlib.util.find_spec("pypinyin") is None:
+        missing.append("pypinyin (pip)")
     for name in SCRIPTS:
-        if name == "gen_asr_cs_en" and skip_audio:
-            print("gen_asr_cs_en: skipped, espeak-ng is not installed (apt-get install espeak-ng)")
+        if name == "gen_asr_cs_zh" and missing:
+            print(f"gen_asr_cs_zh: skipped, not installed: {', '.join(missing)} "
+                  "(apt-get install sox libsox-fmt-all espeak-ng gcin-voice; pip install pypinyin)")
             continue
         importlib.import_module(name).main()
 
