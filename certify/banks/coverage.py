@@ -14,13 +14,14 @@ that all places can be filled at once (a bipartite matching).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from decimal import ROUND_FLOOR, Decimal
+from decimal import Decimal
 
 import sqlalchemy as sa
 
 from certify.banks.models import Item, ItemStatus, ItemVersion, VersionStatus
 from certify.banks.queries import COMPONENT_TYPES, live_versions
 from certify.db import db
+from certify.exams.blueprint import apportion
 from certify.syllabus.models import Component, Level, Unit
 
 #: Size of the bundled default exams: theory papers of 50 items, skills exams of 3 tasks.
@@ -36,24 +37,6 @@ def _level(level: Level | int) -> Level:
     if found is None:
         raise LookupError(f"there is no level {level} in the syllabus")
     return found
-
-
-def apportion(weights: dict[str, Decimal], total: int) -> dict[str, int]:
-    """Whole counts proportional to ``weights`` summing to ``total`` (largest remainder).
-
-    Ties between equal remainders go to the key that comes first in ``weights``.
-    """
-    weight_sum = sum(weights.values())
-    if total <= 0 or not weights or weight_sum <= 0:
-        return dict.fromkeys(weights, 0)
-    quotas = {k: Decimal(total) * Decimal(w) / weight_sum for k, w in weights.items()}
-    counts = {k: int(q.to_integral_value(rounding=ROUND_FLOOR)) for k, q in quotas.items()}
-    order = list(weights)
-    left = total - sum(counts.values())
-    by_remainder = sorted(order, key=lambda k: (-(quotas[k] - counts[k]), order.index(k)))
-    for key in by_remainder[:left]:
-        counts[key] += 1
-    return counts
 
 
 def required_counts(level: Level | int, component: str, total_items: int) -> dict[str, int]:
