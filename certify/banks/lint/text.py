@@ -3,7 +3,7 @@
 Pure functions over strings. Chinese and English are read alike where the rule is the same and
 apart where the languages differ (word boundaries, capital letters).
 
-**How emphasis is written** (docs/item-writing checks and question_banks/theory/WRITING.md): a
+**How emphasis is written** (docs/item-checks.md, question_banks/theory/WRITING.md): a
 negative in a question's stem is emphasised when it stands in bold (``**不正确**``, ``**NOT**``) or in
 the brackets 【】 (``【不属于】``); in English, capitals also count (``NOT``, ``EXCEPT``), as in print.
 """
