@@ -90,12 +90,12 @@ def make_item(type: str = "single", *, units: list[Unit] | None = None, author: 
               status: str = "approved", points: float = 1, difficulty: int = 3,
               stem: str | None = None, content: dict[str, Any] | None = None,
               key: dict[str, Any] | None = None, ref: str | None = None,
-              explanation: str = "") -> Item:
+              explanation: str = "", language: str = "en") -> Item:
     """An item with one version; ``status="approved"`` makes that version live."""
     n = next(_seq)
     default_content, default_key = DEFAULTS.get(type, ({}, {}))
     item = Item(ref=ref or f"T-{type}-{n:05d}", type=ItemType(type).value, author=author,
-                status=ItemStatus(status).value)
+                status=ItemStatus(status).value, language=language)
     version = ItemVersion(
         number=1, stem=stem if stem is not None else f"Test question {n} ({type})?",
         content=content if content is not None else default_content,

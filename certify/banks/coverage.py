@@ -5,7 +5,8 @@ size (largest-remainder apportionment, ties to the unit that comes first in the 
 blueprint uses the same function, so the coverage view and the exams always agree.
 
 An item counts for the weighted unit it is tagged to, or for the weighted unit above the unit it is
-tagged to (an item on knowledge point ``2.1.K1`` counts for ``2.1``). An item tagged to several
+tagged to (an item on element point ``2.1.2.4`` counts for ``2.1``). With ``language`` only items
+written in that language count, as for an exam bound to one language. An item tagged to several
 weighted units can fill only one place on a form, so besides the per-unit counts the view checks
 that all places can be filled at once (a bipartite matching).
 """
@@ -13,13 +14,14 @@ that all places can be filled at once (a bipartite matching).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from decimal import ROUND_FLOOR, Decimal
+from decimal import Decimal
 
 import sqlalchemy as sa
 
 from certify.banks.models import Item, ItemStatus, ItemVersion, VersionStatus
 from certify.banks.queries import COMPONENT_TYPES, live_versions
 from certify.db import db
+from certify.exams.blueprint import apportion
 from certify.syllabus.models import Component, Level, Unit
 
 #: Size of the bundled default exams: theory papers of 50 items, skills exams of 3 tasks.
@@ -35,24 +37,6 @@ def _level(level: Level | int) -> Level:
     if found is None:
         raise LookupError(f"there is no level {level} in the syllabus")
     return found
-
-
-def apportion(weights: dict[str, Decimal], total: int) -> dict[str, int]:
-    """Whole counts proportional to ``weights`` summing to ``total`` (largest remainder).
-
-    Ties between equal remainders go to the key that comes first in ``weights``.
-    """
-    weight_sum = sum(weights.values())
-    if total <= 0 or not weights or weight_sum <= 0:
-        return dict.fromkeys(weights, 0)
-    quotas = {k: Decimal(total) * Decimal(w) / weight_sum for k, w in weights.items()}
-    counts = {k: int(q.to_integral_value(rounding=ROUND_FLOOR)) for k, q in quotas.items()}
-    order = list(weights)
-    left = total - sum(counts.values())
-    by_remainder = sorted(order, key=lambda k: (-(quotas[k] - counts[k]), order.index(k)))
-    for key in by_remainder[:left]:
-        counts[key] += 1
-    return counts
 
 
 def required_counts(level: Level | int, component: str, total_items: int) -> dict[str, int]:
@@ -82,7 +66,7 @@ def pool(level: Level | int, component: str, **filters) -> dict[str, list[ItemVe
     """Live versions an exam of ``level`` and ``component`` may draw, by weighted unit ref.
 
     A version tagged to several weighted units appears under each. ``filters`` go to
-    :func:`certify.banks.queries.live_versions` (``types``, ``difficulty``).
+    :func:`certify.banks.queries.live_versions` (``types``, ``difficulty``, ``language``).
     """
     lv = _level(level)
     weighted = {w.unit_id: w.unit for w in lv.weights if w.component == Component(component).value}
@@ -132,14 +116,18 @@ class Coverage:
         return not self.gaps and not self.unfillable
 
 
-def _pending_counts(level: Level, component: str, weighted: dict[int, Unit]) -> dict[int, int]:
+def _pending_counts(level: Level, component: str, weighted: dict[int, Unit],
+                    language: str | None = None) -> dict[int, int]:
     """Items with a version in review or draft (not yet live) per weighted unit id."""
     types = COMPONENT_TYPES.get(component, ())
-    versions = db.session.scalars(
-        sa.select(ItemVersion).join(Item, Item.id == ItemVersion.item_id)
-        .where(ItemVersion.status.in_([VersionStatus.DRAFT.value, VersionStatus.IN_REVIEW.value]),
-               Item.live_version_id.is_(None), Item.status != ItemStatus.RETIRED.value,
-               Item.type.in_(types)))
+    stmt = (sa.select(ItemVersion).join(Item, Item.id == ItemVersion.item_id)
+            .where(ItemVersion.status.in_([VersionStatus.DRAFT.value,
+                                           VersionStatus.IN_REVIEW.value]),
+                   Item.live_version_id.is_(None), Item.status != ItemStatus.RETIRED.value,
+                   Item.type.in_(types)))
+    if language:
+        stmt = stmt.where(Item.language == language)
+    versions = db.session.scalars(stmt)
     counts: dict[int, int] = {}
     for version in versions:
         targets = {weighted_unit_of(u, weighted) for u in version.units if u.level_id == level.id}
@@ -165,15 +153,17 @@ def max_matching(slots: list[str], candidates: dict[str, list[int]]) -> int:
     return sum(place(i, set()) for i in range(len(slots)))
 
 
-def coverage(level: Level | int, component: str, total: int | None = None) -> Coverage:
-    """Approved items per weighted unit against what an exam of ``total`` items needs."""
+def coverage(level: Level | int, component: str, total: int | None = None, *,
+             language: str | None = None) -> Coverage:
+    """Approved items per weighted unit against what an exam of ``total`` items needs (of
+    ``language`` only, when given)."""
     lv = _level(level)
     total = DEFAULT_TOTALS.get(component, 0) if total is None else total
     needed = required_counts(lv, component, total)
-    available = pool(lv, component)
+    available = pool(lv, component, language=language)
     weights = lv.weight_table(Component(component))
     weighted = {w.unit_id: w.unit for w in lv.weights if w.component == Component(component).value}
-    pending = _pending_counts(lv, component, weighted)
+    pending = _pending_counts(lv, component, weighted, language)
     result = Coverage(level=lv, component=component, total=total)
     for unit in sorted(weighted.values(), key=lambda u: u.position):
         ref = f"L{lv.number}:{unit.code}"

@@ -216,7 +216,8 @@ def to_moodle(items: Iterable[ItemData], read_asset: AssetReader | None = None,
             ET.SubElement(feedback, "text").text = ""
         tags = ET.SubElement(q, "tags")
         for value in [f"unit:{u}" for u in data.units] + [f"difficulty:{data.difficulty}"] + (
-                [f"language:{data.language}"] if data.language and data.language != "en" else []):
+                [f"language:{data.language}"] if data.language else []) + (
+                [f"translation:{data.translation}"] if data.translation else []):
             ET.SubElement(ET.SubElement(tags, "tag"), "text").text = value
     ET.indent(quiz)
     return (b'<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(quiz, encoding="utf-8")
@@ -243,7 +244,7 @@ def task_yaml(data: ItemData) -> str:
         meta["rubric"] = data.key["rubric"]
     if data.explanation:
         meta["explanation"] = data.explanation
-    if data.language and data.language != "en":
+    if data.language:
         meta["language"] = data.language
     if data.status:
         meta["status"] = data.status

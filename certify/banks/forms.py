@@ -30,7 +30,7 @@ from wtforms import (
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, Regexp
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from certify.banks.spec import OPTION_IDS, ItemData, format_number
+from certify.banks.spec import LANGUAGE, OPTION_IDS, ItemData, format_number
 from certify.formutil import choices
 from certify.yamlinput import safe_load
 
@@ -55,6 +55,7 @@ COLUMN_FIELDS = {"stem": "stem", "units": "units", "difficulty": "difficulty", "
                  "explanation": "explanation", "scoring": "scoring", "penalty": "penalty",
                  "shuffle": "shuffle", "case_sensitive": "case_sensitive", "rubric": "rubric",
                  "model_answer": "model_answer", "language": "language", "ref": "ref",
+                 "translation": "translation",
                  "change_note": "change_note", "answer": "correct", "title": "title",
                  "time_limit_minutes": "time_limit_minutes", "instructions": "instructions",
                  "task.yaml": "config_yaml", "records.jsonl": "records",
@@ -82,8 +83,21 @@ class ItemForm(FlaskForm):
     points = DecimalField(_l("Points"), default=Decimal(1), places=None,
                           validators=[InputRequired(), NumberRange(min=Decimal("0.01"),
                                                                    max=Decimal(1000))])
-    language = StringField(_l("Language"), default="en", validators=[Length(max=10)],
-                           description=_l("en, zh …"))
+    language = SelectField(
+        _l("Language"), default="", validate_choice=False,
+        choices=choices([("", _l("From the text (Chinese or English)")),
+                         ("zh", _l("Chinese (zh)")), ("en", _l("English (en)"))]),
+        validators=[Optional(), Regexp(LANGUAGE.pattern, message=_l("A language code such as "
+                                                                    "zh or en."))],
+        description=_l("The language of the item's text: an exam in Chinese draws only Chinese "
+                       "items."))
+    translation = StringField(
+        _l("Translation"), validators=[Optional(), Length(min=3, max=64),
+                                       Regexp(r"^[A-Za-z0-9._-]+$",
+                                              message=_l("Letters, digits, '.', '_' and '-' "
+                                                         "only."))],
+        description=_l("The reference of the same item in another language, e.g. the English "
+                       "version of a Chinese item (optional)."))
     stem = TextAreaField(_l("Question"), render_kw={"rows": 6},
                          description=_l("Markdown: **bold**, *italic*, `code`, lists, tables, "
                                         "images ![description](asset:…). Fill-in blanks: [[1]], "
@@ -103,7 +117,8 @@ class ItemForm(FlaskForm):
             "units": "; ".join(self.units.data or []), "difficulty": str(self.difficulty.data),
             "points": format_number(self.points.data) if self.points.data is not None else "",
             "stem": self.stem.data or "", "explanation": self.explanation.data or "",
-            "language": (self.language.data or "en").strip(),
+            "language": (self.language.data or "").strip(),
+            "translation": (self.translation.data or "").strip(),
             "change_note": self.change_note.data or "",
         }
 
@@ -117,6 +132,7 @@ class ItemForm(FlaskForm):
         self.difficulty.data = data.difficulty
         self.points.data = data.points
         self.language.data = data.language
+        self.translation.data = data.translation or ""
         self.stem.data = data.stem
         self.explanation.data = data.explanation
 

@@ -86,8 +86,13 @@ class Item(db.Model):
     type: Mapped[str] = mapped_column(sa.String(20), index=True)
     #: Lifecycle state, kept in step with the versions by the bank operations.
     status: Mapped[str] = mapped_column(sa.String(20), default=ItemStatus.DRAFT.value, index=True)
-    #: Language of the item's text (``en``, ``zh`` …).
-    language: Mapped[str] = mapped_column(sa.String(10), default="en")
+    #: Language of the item's text (``zh``, ``en`` …); an exam bound to a language draws only its
+    #: items (``Blueprint.language``).
+    language: Mapped[str] = mapped_column(sa.String(10), default="en", index=True)
+    #: The same item in another language (a translated pair names each other; see
+    #: :mod:`certify.banks.translations`).
+    translation_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("item.id", ondelete="SET NULL"))
     author_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
     created_dt: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
     updated_dt: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc, onupdate=now_utc)
@@ -102,6 +107,9 @@ class Item(db.Model):
         cascade="all, delete-orphan")
     live_version: Mapped[ItemVersion | None] = relationship(foreign_keys=[live_version_id],
                                                             post_update=True)
+    translation: Mapped[Item | None] = relationship(remote_side=[id],
+                                                    foreign_keys=[translation_id],
+                                                    post_update=True)
 
     __table_args__ = (
         sa.CheckConstraint(

@@ -30,7 +30,7 @@ from sqlalchemy.orm import selectinload
 
 from certify.audit import audit
 from certify.auth.models import Role, User
-from certify.banks import assets
+from certify.banks import assets, translations
 from certify.banks.importers import Parsed
 from certify.banks.markup import asset_refs
 from certify.banks.models import (
@@ -81,7 +81,8 @@ def version_data(version: ItemVersion, *, status: str | None = None) -> ItemData
         ref=item.ref, type=item.type, units=[u.ref for u in version.units],
         difficulty=version.difficulty, points=normal_decimal(version.points), stem=version.stem,
         content=version.content or {}, key=version.key or {}, explanation=version.explanation,
-        language=item.language, status=status, author=item.author.email if item.author else None,
+        language=item.language, translation=item.translation.ref if item.translation else None,
+        status=status, author=item.author.email if item.author else None,
         change_note=version.change_note)
 
 
@@ -206,6 +207,8 @@ def create_item(data: ItemData, *, actor: User, units: dict[str, Unit] | None = 
     if not bulk and db.session.scalar(sa.select(Item.id).where(Item.ref == data.ref)) is not None:
         problems.append(Problem(_("ref %(ref)s is already used by another item", ref=data.ref),
                                 row=data.row, column="ref", ref=data.ref, source=data.source))
+    partner, found = (None, []) if bulk else translations.partner_of(data)
+    problems += found
     if problems:
         raise BankError(problems)
     item = Item(ref=data.ref, type=data.type, status=ItemStatus.DRAFT.value,
@@ -216,6 +219,8 @@ def create_item(data: ItemData, *, actor: User, units: dict[str, Unit] | None = 
     item.versions.append(version)
     db.session.add(item)
     _link_assets(version, data, actor=actor, store=store_media)
+    if partner is not None:
+        translations.link(item, partner)
     if not bulk:
         db.session.flush()
         audit("bank.item_created", item, actor=actor, ref=item.ref, type=item.type)
@@ -243,10 +248,14 @@ def save_item(item: Item, data: ItemData, *, actor: User, change_note: str = "",
                                    ref=item.ref), row=data.row, ref=item.ref, source=data.source)])
     units = units if units is not None else units_by_ref()
     problems = check_data(data, units)
+    partner, found = (None, []) if bulk else translations.partner_of(data)
+    problems += found
     if problems:
         raise BankError(problems)
     if data.language and data.language != item.language:
         item.language = data.language
+    if partner is not None:
+        translations.link(item, partner)
     head = item.head
     if _same(head, data):
         return "unchanged"
@@ -511,6 +520,12 @@ def import_items(parsed: Parsed, *, actor: User, approver: User | None = None,
                 problems += [_locate(p, data) for p in exc.problems]
                 continue
             report.results.append(result)
+        db.session.flush()
+        found, linked = translations.apply_all(first.values())
+        problems += found
+        for result in report.results:
+            if result.ref in linked:
+                result.notes.append("translation linked")
         db.session.flush()
     except Exception:
         savepoint.rollback()

@@ -26,6 +26,7 @@ from certify.banks.spec import (
     STATUSES,
     ItemData,
     Problem,
+    guess_language,
     normal_decimal,
     parse_units,
 )
@@ -49,10 +50,11 @@ def build_item(*, ref: str, task_type: str, title: str, units: list[str], record
                instructions: str = "", difficulty: int = 3, points: Any = 100,
                time_limit_minutes: int = 20, overtime: Mapping[str, Any] | None = None,
                metric: str | None = None, policy: Any = None, rubric: list | None = None,
-               explanation: str = "", language: str = "en", status: str | None = None,
+               explanation: str = "", language: str = "", status: str | None = None,
                author: str | None = None, change_note: str = "", source: str | None = None,
                media: dict | None = None) -> ItemData:
-    """Assemble a practical :class:`ItemData` (content and key in the contract's shapes)."""
+    """Assemble a practical :class:`ItemData` (content and key in the contract's shapes); without a
+    ``language`` it is guessed from the title and instructions."""
     if isinstance(gold, list):
         gold = {str(line.get("id")): line for line in gold if isinstance(line, Mapping)}
     task = {
@@ -76,7 +78,8 @@ def build_item(*, ref: str, task_type: str, title: str, units: list[str], record
     key = json.loads(json.dumps(key, default=str))
     return ItemData(ref=ref, type="practical", units=units, difficulty=difficulty, points=points,
                     stem="", content=content, key=key, explanation=explanation,
-                    language=language, status=status, author=author, change_note=change_note,
+                    language=language or guess_language(title, instructions), status=status,
+                    author=author, change_note=change_note,
                     source=source, media=dict(media or {}))
 
 

@@ -114,7 +114,8 @@ def review_queue() -> list[ItemVersion]:
 
 def live_versions(level: int | None = None, *, component: str | None = None,
                   types: Iterable[str] | None = None, unit: str | None = None,
-                  difficulty: int | Iterable[int] | None = None) -> list[ItemVersion]:
+                  difficulty: int | Iterable[int] | None = None,
+                  language: str | None = None) -> list[ItemVersion]:
     """Approved live versions of items that are not retired — what exams may draw.
 
     :param level: only versions tagged to a unit of this level.
@@ -122,6 +123,7 @@ def live_versions(level: int | None = None, *, component: str | None = None,
     :param types: only these item types (intersected with the component's).
     :param unit: only versions tagged to this unit (``L4:2.1``) or a unit below it.
     :param difficulty: one difficulty or several.
+    :param language: only items written in this language (``zh``, ``en`` …).
     :return: versions with ``units`` and ``item`` loaded, ordered by item ref.
     """
     stmt = (sa.select(ItemVersion).join(Item, Item.live_version_id == ItemVersion.id)
@@ -138,6 +140,8 @@ def live_versions(level: int | None = None, *, component: str | None = None,
     if difficulty is not None:
         values = [difficulty] if isinstance(difficulty, int) else list(difficulty)
         stmt = stmt.where(ItemVersion.difficulty.in_(values))
+    if language:
+        stmt = stmt.where(Item.language == language)
     stmt = stmt.order_by(Item.ref).options(selectinload(ItemVersion.units).selectinload(Unit.level),
                                            selectinload(ItemVersion.item))
     return list(db.session.scalars(stmt))

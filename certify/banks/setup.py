@@ -58,3 +58,4 @@ def init_app(app: Flask) -> None:
     add_loader(app, DemoLoader("banks", load_banks, order=30))
     app.cli.add_command(cli.import_bank)
     app.cli.add_command(cli.export_bank)
+    app.cli.add_command(cli.lint_bank)

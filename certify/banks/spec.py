@@ -36,13 +36,29 @@ NUMERIC_ANSWER = re.compile(r"^=\s*([^~]+?)\s*(?:~\s*(.+?)\s*)?$")
 #: Every column of a bank CSV/XLSX file, in the order certify writes them.
 COLUMNS = ("ref", "type", "units", "difficulty", "points", "stem", *OPTION_COLUMNS, "answer",
            "scoring", "penalty", "case_sensitive", "shuffle", "rubric", "model_answer",
-           "explanation", "status", "author", "language", "change_note")
+           "explanation", "status", "author", "language", "translation", "change_note")
 REQUIRED_COLUMNS = ("ref", "type", "units", "difficulty", "points", "stem")
 MIN_OPTIONS = {"single": 3, "multiple": 4}
 MAX_POINTS = Decimal(1000)
 MAX_TEXT = 20_000
 #: A language code such as ``en``, ``zh`` or ``zh-Hans`` (at most 10 characters, as stored).
 LANGUAGE = re.compile(r"^(?=.{2,10}$)[A-Za-z]{2,3}([-_][A-Za-z0-9]{2,8})?$")
+_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_LATIN = re.compile(r"[A-Za-z]")
+
+
+def guess_language(*texts: object) -> str:
+    """``zh`` when the texts are mostly Chinese, else ``en`` — the default of a file or question
+    that does not say its language.
+
+    A Chinese character carries about as much as a short English word, so the text counts as
+    Chinese when its CJK characters are at least a quarter of its Latin letters: an English item
+    quoting a Chinese term (乱码, 标注规范) stays English, a Chinese item naming Python or pandas
+    stays Chinese.
+    """
+    text = " ".join(t for t in texts if isinstance(t, str))  # a malformed file may give a number
+    cjk = len(_CJK.findall(text))
+    return "zh" if cjk and cjk * 4 >= len(_LATIN.findall(text)) else "en"
 
 
 @dataclass(frozen=True)
@@ -112,6 +128,8 @@ class ItemData:
     key: dict[str, Any]
     explanation: str = ""
     language: str = "en"
+    #: The ref of the same item in another language (a translated pair), if any.
+    translation: str | None = None
     status: str | None = None
     author: str | None = None
     change_note: str = ""
@@ -501,16 +519,23 @@ def row_to_item(cells: dict[str, str], row: int | None = None,
     author = r.get("author") or None
     if author and not EMAIL.match(author):
         r.add("author", _('"%(text)s" is not an e-mail address', text=author))
-    language = r.get("language") or "en"
+    language = r.get("language") or guess_language(
+        stem, *(option["text"] for option in content.get("options") or []))
     if not LANGUAGE.match(language):
         r.add("language", _('"%(text)s" is not a language code such as en or zh', text=language))
+    translation = r.get("translation") or None
+    if translation and not REF.match(translation):
+        r.add("translation", _('"%(ref)s" must be the ref of an item: 3–64 letters, digits, ".", '
+                               '"_" or "-"', ref=translation))
+    elif translation and translation == ref:
+        r.add("translation", _("an item cannot be its own translation"))
     if r.problems:
         return None, r.problems
     return ItemData(ref=ref, type=item_type, units=units, difficulty=difficulty or 3,
                     points=points or Decimal(1), stem=stem, content=content, key=key,
-                    explanation=r.raw("explanation"), language=language, status=status,
-                    author=author, change_note=r.raw("change_note"), row=row,
-                    source=source), []
+                    explanation=r.raw("explanation"), language=language,
+                    translation=translation, status=status, author=author,
+                    change_note=r.raw("change_note"), row=row, source=source), []
 
 
 def item_to_row(data: ItemData) -> dict[str, str]:
@@ -519,7 +544,7 @@ def item_to_row(data: ItemData) -> dict[str, str]:
     row.update(ref=data.ref, type=data.type, units="; ".join(data.units),
                difficulty=str(data.difficulty), points=format_number(data.points), stem=data.stem,
                explanation=data.explanation, status=data.status or "", author=data.author or "",
-               language=data.language if data.language != "en" else "")
+               language=data.language or "", translation=data.translation or "")
     content, key = data.content, data.key
     if data.type in ("single", "multiple"):
         for option in content.get("options", []):

@@ -157,7 +157,7 @@ def _practical_data(form: PracticalForm, base: ItemData | None) -> tuple[ItemDat
         points=form.points.data or 0, time_limit_minutes=form.time_limit_minutes.data or 0,
         overtime=form.overtime(), metric=(form.metric.data or "").strip() or None, policy=policy,
         rubric=form.rubric_list(), explanation=form.explanation.data or "",
-        language=(form.language.data or "en").strip(), change_note=form.change_note.data or "",
+        language=(form.language.data or "").strip(), change_note=form.change_note.data or "",
         media=media)
     return (None if problems else data), problems
 

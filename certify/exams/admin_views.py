@@ -88,17 +88,40 @@ def _difficulty(form: DefinitionForm) -> dict[str, int] | None:
     return {band: int(v or 0) for band, v in values.items()}
 
 
+#: The section fields of the definition form, in paper order.
+SECTION_FIELDS = (("true_false", "count_true_false"), ("single", "count_single"),
+                  ("multiple", "count_multiple"), ("fill_in", "count_fill_in"),
+                  ("short_answer", "count_short_answer"))
+
+
+def _sections(form: DefinitionForm) -> dict[str, int]:
+    """Items per type section, in paper order (empty: the exam is not in sections)."""
+    return {t: int(getattr(form, name).data) for t, name in SECTION_FIELDS
+            if getattr(form, name).data}
+
+
+def _basis(level_id: int, component: str, total: int, sections: dict[str, int],
+           language: str | None) -> str:
+    """What the per-row counts on the page were derived from; a change derives them again."""
+    basis = f"{level_id}:{component}:{total}"
+    if sections:
+        basis += ":sections=" + ",".join(f"{t}={n}" for t, n in sections.items())
+    if language:
+        basis += f":language={language}"
+    return basis
+
+
 def _counts(blueprint: ExamBlueprint, problems: list[str]) -> dict[str, int]:
     counts = {}
     for row in blueprint.rows:
-        raw = (request.form.get(f"count-{row.unit}") or "").strip()
+        raw = (request.form.get(f"count-{row.key}") or "").strip()
         if not raw:
             continue
         if whole_number(raw, maximum=10_000) is None:
             problems.append(_("Items per unit: “%(value)s” for %(unit)s is not a whole number.",
-                              value=raw, unit=row.unit))
+                              value=raw, unit=row.key))
             continue
-        counts[row.unit] = int(raw)
+        counts[row.key] = int(raw)
     return counts
 
 
@@ -126,14 +149,18 @@ def _definition_page(exam: ExamDefinition | None):  # type: ignore[no-untyped-de
         component = form.component.data
         types = (operations.allowed_types("skills") if component == "skills"
                  else form.item_types.data)
+        sections = {} if component == "skills" else _sections(form)
         try:
             blueprint = operations.derive_blueprint(level, component, form.item_count.data,
                                                     item_types=types,
-                                                    difficulty=_difficulty(form))
+                                                    difficulty=_difficulty(form),
+                                                    type_counts=sections,
+                                                    language=form.language.data or None)
         except ExamError as exc:
             problems += exc.problems
         if blueprint is not None:
-            basis = f"{level.id}:{component}:{form.item_count.data}"
+            basis = _basis(level.id, component, form.item_count.data, sections,
+                           form.language.data)
             note = (form.note.data or "").strip()
             if form.basis.data == basis:
                 blueprint = blueprint.with_counts(_counts(blueprint, problems), note)
@@ -171,7 +198,7 @@ def _definition_page(exam: ExamDefinition | None):  # type: ignore[no-untyped-de
         report = supply.report(level, blueprint)
     return render_template("exams/admin/definition_form.html", form=form, exam=exam,
                            locked=locked, blueprint=blueprint, report=report, level=level,
-                           problems=problems, notes=notes)
+                           problems=problems, notes=notes, type_labels=ITEM_TYPE_LABELS)
 
 
 def _fill_definition_form(form: DefinitionForm, exam: ExamDefinition | None) -> None:
@@ -182,6 +209,7 @@ def _fill_definition_form(form: DefinitionForm, exam: ExamDefinition | None) -> 
         form.pass_mark.data = Decimal(60)
         form.item_types.data = ["single", "multiple", "true_false", "fill_in"]
         form.shuffle_items.data = form.shuffle_options.data = True
+        form.language.data = ""
         return
     _fill_locked(form, exam)
     form.title.data = exam.title
@@ -204,10 +232,15 @@ def _locked_formdata(exam: ExamDefinition) -> dict[str, list[str]]:
         "shuffle_items": ["y"] if exam.shuffle_items else [],
         "shuffle_options": ["y"] if exam.shuffle_options else [],
         "note": [blueprint.note],
-        "basis": [f"{exam.level_id}:{exam.component}:{blueprint.total}"],
+        "language": [blueprint.language or ""],
     }
+    sections = blueprint.sections
+    for item_type, name in SECTION_FIELDS:
+        data[name] = [str(sections[item_type])] if item_type in sections else []
+    data["basis"] = [_basis(exam.level_id, exam.component, blueprint.total, sections,
+                            blueprint.language)]
     for row in blueprint.rows:
-        data[f"count-{row.unit}"] = [str(row.count)]
+        data[f"count-{row.key}"] = [str(row.count)]
     return data
 
 
@@ -226,7 +259,12 @@ def _fill_locked(form: DefinitionForm, exam: ExamDefinition) -> None:
     form.shuffle_items.data = exam.shuffle_items
     form.shuffle_options.data = exam.shuffle_options
     form.note.data = blueprint.note
-    form.basis.data = f"{exam.level_id}:{exam.component}:{blueprint.total}"
+    form.language.data = blueprint.language or ""
+    sections = blueprint.sections
+    for item_type, name in SECTION_FIELDS:
+        getattr(form, name).data = sections.get(item_type)
+    form.basis.data = _basis(exam.level_id, exam.component, blueprint.total, sections,
+                             blueprint.language)
 
 
 @bp.route("/admin/exams/new", methods=["GET", "POST"])
@@ -249,7 +287,7 @@ def definition(exam_id: int):
     return render_template("exams/admin/definition.html", exam=exam, blueprint=blueprint,
                            report=supply.report(exam.level, blueprint),
                            locked=operations.has_attempts(exam), labels=ITEM_TYPE_LABELS,
-                           policies=REVIEW_POLICY_LABELS)
+                           type_labels=ITEM_TYPE_LABELS, policies=REVIEW_POLICY_LABELS)
 
 
 @bp.route("/admin/exams/<int:exam_id>/archive", methods=["POST"])

@@ -39,7 +39,8 @@ class AssemblyError(ValueError):
     def __init__(self, shortfalls: Sequence[Shortfall]) -> None:
         self.shortfalls = tuple(shortfalls)
         super().__init__("the bank cannot supply the blueprint: " + "; ".join(
-            f"{s.kind} {s.key} needs {s.needed}, has {s.available}" for s in self.shortfalls))
+            f"{s.kind} {s.key}{' ' + s.item_type if s.item_type else ''} needs {s.needed}, "
+            f"has {s.available}" for s in self.shortfalls))
 
 
 def assemble(blueprint: Blueprint, candidates: Sequence[Candidate], seed: int, *,
@@ -47,7 +48,9 @@ def assemble(blueprint: Blueprint, candidates: Sequence[Candidate], seed: int, *
     """Draw one candidate's form.
 
     Without item shuffling, items follow the blueprint's rows (syllabus order), easier first within
-    a row; with it, the whole form is in random order.
+    a row; with it, the whole form is in random order — or, when the blueprint is in type sections
+    (an official paper: true/false, then single, then multiple choice), each section in random order
+    and the sections in the blueprint's order.
 
     :raise AssemblyError: when no complete form exists.
     """
@@ -56,11 +59,19 @@ def assemble(blueprint: Blueprint, candidates: Sequence[Candidate], seed: int, *
     drawn = match(blueprint, pool, rng)
     if not drawn.complete:
         raise AssemblyError(check_supply(blueprint, pool) or [
-            Shortfall("combination", row.unit, row.count, drawn.per_row.get(i, 0))
+            Shortfall("combination", row.unit, row.count, drawn.per_row.get(i, 0), row.item_type)
             for i, row in enumerate(blueprint.rows) if drawn.per_row.get(i, 0) < row.count])
     chosen = sorted(drawn.chosen.items(),
                     key=lambda pair: (pair[1], pool[pair[0]].difficulty, pool[pair[0]].version_id))
-    if shuffle_items:
+    if shuffle_items and blueprint.sections:
+        order = list(blueprint.sections)
+        chosen.sort(key=lambda pair: order.index(blueprint.rows[pair[1]].item_type))
+        sections: list[list[tuple[int, int]]] = [
+            [pair for pair in chosen if blueprint.rows[pair[1]].item_type == t] for t in order]
+        for section in sections:
+            rng.shuffle(section)
+        chosen = [pair for section in sections for pair in section]
+    elif shuffle_items:
         rng.shuffle(chosen)
     form = []
     for index, row in chosen:

@@ -20,6 +20,14 @@ An administrator may change the counts of the derived rows (the derived count is
 chosen one and shown, so a deviation from the weight table is always visible and explained in the
 blueprint's note).
 
+**Sections by item type** (optional): official papers are sections of one type each (level 4:
+50 true/false + 150 single choice). A blueprint derived with ``type_counts`` has one row per unit
+*and* type: each section's items are apportioned over the weight table on their own, and a row takes
+only items of its type. Without sections a row takes any allowed type, as before.
+
+**Language** (optional): a blueprint may name the language of its items (``zh``, ``en``); only
+items of that language fill it. ``None`` draws from every language.
+
 **Difficulty mix** (optional): percentages for three bands, easy (difficulty 1–2), medium (3) and
 hard (4–5), turned into item counts the same way when the blueprint is derived. The unit counts and
 the band counts must hold *at the same time*, and an item tagged to several units counts once;
@@ -34,7 +42,7 @@ from __future__ import annotations
 import random
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_FLOOR, Decimal
 from fractions import Fraction
 from typing import Any
 
@@ -49,6 +57,25 @@ SKILLS_TYPES = ("practical",)
 BLUEPRINT_VERSION = 1
 
 Number = int | float | Decimal | Fraction
+
+
+def apportion(weights: Mapping[str, Number], total: int) -> dict[str, int]:
+    """Whole counts proportional to ``weights`` summing to ``total`` (largest remainder).
+
+    Ties between equal remainders go to the key that comes first in ``weights``.
+    """
+    weights = {k: Decimal(str(w)) for k, w in weights.items()}
+    weight_sum = sum(weights.values(), Decimal(0))
+    if total <= 0 or not weights or weight_sum <= 0:
+        return dict.fromkeys(weights, 0)
+    quotas = {k: Decimal(total) * Decimal(w) / weight_sum for k, w in weights.items()}
+    counts = {k: int(q.to_integral_value(rounding=ROUND_FLOOR)) for k, q in quotas.items()}
+    order = list(weights)
+    left = total - sum(counts.values())
+    by_remainder = sorted(order, key=lambda k: (-(quotas[k] - counts[k]), order.index(k)))
+    for key in by_remainder[:left]:
+        counts[key] += 1
+    return counts
 
 
 def band_of(difficulty: int) -> str:
@@ -101,12 +128,19 @@ def top_function_rule(weights: Mapping[str, Number], counts: Mapping[str, int]) 
 
 @dataclass(frozen=True)
 class BlueprintRow:
-    """Draw ``count`` items from ``unit`` (the weight table suggests ``derived``)."""
+    """Draw ``count`` items from ``unit`` (the weight table suggests ``derived``); with ``item_type``
+    only items of that type (a section of the paper)."""
 
     unit: str
     weight: Decimal
     count: int
     derived: int
+    item_type: str | None = None
+
+    @property
+    def key(self) -> str:
+        """The row's name in forms and reports: ``L4:2.1``, or ``L4:2.1|single`` in a section."""
+        return f"{self.unit}|{self.item_type}" if self.item_type else self.unit
 
 
 @dataclass(frozen=True)
@@ -123,6 +157,17 @@ class Blueprint:
     difficulty_counts: Mapping[str, int] | None = None
     #: Why the counts differ from the derived ones, when they do.
     note: str = ""
+    #: Language every drawn item must be in (``zh``, ``en`` …), or ``None`` for any.
+    language: str | None = None
+
+    @property
+    def sections(self) -> dict[str, int]:
+        """Items per type section, in paper order (empty when rows take any type)."""
+        out: dict[str, int] = {}
+        for row in self.rows:
+            if row.item_type:
+                out[row.item_type] = out.get(row.item_type, 0) + row.count
+        return out
 
     @property
     def adjusted(self) -> bool:
@@ -141,11 +186,13 @@ class Blueprint:
             "component": self.component,
             "total": self.total,
             "rows": [{"unit": r.unit, "weight": str(r.weight), "count": r.count,
-                      "derived": r.derived} for r in self.rows],
+                      "derived": r.derived, **({"item_type": r.item_type} if r.item_type else {})}
+                     for r in self.rows],
             "item_types": list(self.item_types),
             "difficulty": dict(self.difficulty) if self.difficulty else None,
             "difficulty_counts": dict(self.difficulty_counts) if self.difficulty_counts else None,
             "note": self.note,
+            "language": self.language,
         }
 
     @classmethod
@@ -153,7 +200,8 @@ class Blueprint:
         """Read a stored blueprint (tolerating the minimal ``{"rows": [{"unit", "count"}]}``)."""
         rows = tuple(
             BlueprintRow(unit=str(r["unit"]), weight=Decimal(str(r.get("weight", 0))),
-                         count=int(r["count"]), derived=int(r.get("derived", r["count"])))
+                         count=int(r["count"]), derived=int(r.get("derived", r["count"])),
+                         item_type=r.get("item_type") or None)
             for r in data.get("rows", [])
         )
         component = data.get("component", "theory")
@@ -168,37 +216,54 @@ class Blueprint:
             difficulty={k: int(v) for k, v in difficulty.items()} if difficulty else None,
             difficulty_counts={k: int(v) for k, v in band_counts.items()} if band_counts else None,
             note=str(data.get("note", "")),
+            language=data.get("language") or None,
         )
 
     def with_counts(self, counts: Mapping[str, int], note: str = "") -> Blueprint:
-        """The same blueprint with some rows' counts changed (unit → count)."""
-        rows = tuple(BlueprintRow(r.unit, r.weight, int(counts.get(r.unit, r.count)), r.derived)
+        """The same blueprint with some rows' counts changed (row key → count, see
+        :attr:`BlueprintRow.key`)."""
+        rows = tuple(BlueprintRow(r.unit, r.weight, int(counts.get(r.key, r.count)), r.derived,
+                                  r.item_type)
                      for r in self.rows)
         return Blueprint(self.component, self.total, rows, self.item_types, self.difficulty,
-                         self.difficulty_counts, note)
+                         self.difficulty_counts, note, self.language)
 
 
 def derive(component: str, weight_table: Mapping[str, Number], counts: Mapping[str, int], *,
            item_types: Iterable[str] | None = None,
            difficulty: Mapping[str, int] | None = None,
-           difficulty_counts: Mapping[str, int] | None = None) -> Blueprint:
+           difficulty_counts: Mapping[str, int] | None = None,
+           type_counts: Mapping[str, Mapping[str, int]] | None = None,
+           language: str | None = None) -> Blueprint:
     """Build the blueprint of a weight table (unit ref → percent, in syllabus order).
 
     :param counts: unit ref → items, apportioned from the table (``required_counts``).
     :param difficulty: band → percent, or ``None``; ``difficulty_counts`` are its items per band.
+    :param type_counts: item type → (unit ref → items) for a paper in sections, in paper order
+        (each section apportioned like ``counts``); the rows are then one per type and unit, and
+        ``counts`` is not used.
+    :param language: the language every item must be in, or ``None``.
     """
     weights = {unit: Decimal(str(percent)) for unit, percent in weight_table.items()}
-    counts = {unit: int(counts.get(unit, 0)) for unit in weights}
-    if component == "skills":
-        counts = top_function_rule(weights, counts)
-        types = tuple(item_types or SKILLS_TYPES)
+    if type_counts and component != "skills":
+        rows = tuple(BlueprintRow(unit, weight, int(per_unit.get(unit, 0)),
+                                  int(per_unit.get(unit, 0)), item_type)
+                     for item_type, per_unit in type_counts.items()
+                     for unit, weight in weights.items())
+        types = tuple(type_counts)
     else:
-        types = tuple(item_types or DEFAULT_THEORY_TYPES)
-    rows = tuple(BlueprintRow(unit, weight, counts[unit], counts[unit])
-                 for unit, weight in weights.items())
-    return Blueprint(component, sum(counts.values()), rows, types,
+        counts = {unit: int(counts.get(unit, 0)) for unit in weights}
+        if component == "skills":
+            counts = top_function_rule(weights, counts)
+            types = tuple(item_types or SKILLS_TYPES)
+        else:
+            types = tuple(item_types or DEFAULT_THEORY_TYPES)
+        rows = tuple(BlueprintRow(unit, weight, counts[unit], counts[unit])
+                     for unit, weight in weights.items())
+    return Blueprint(component, sum(row.count for row in rows), rows, types,
                      dict(difficulty) if difficulty else None,
-                     dict(difficulty_counts) if difficulty and difficulty_counts else None)
+                     dict(difficulty_counts) if difficulty and difficulty_counts else None,
+                     language=language or None)
 
 
 def problems(blueprint: Blueprint) -> list[tuple[str, str]]:
@@ -215,6 +280,10 @@ def problems(blueprint: Blueprint) -> list[tuple[str, str]]:
                                 sum=sum(r.count for r in blueprint.rows), total=blueprint.total)))
     if not blueprint.item_types:
         found.append(("item_types", _("choose at least one item type")))
+    stray = sorted({r.item_type for r in blueprint.rows if r.item_type} - set(blueprint.item_types))
+    if stray:
+        found.append(("item_types", _("a section draws %(types)s, which the exam does not allow",
+                                      types=", ".join(stray))))
     if blueprint.difficulty:
         unknown = set(blueprint.difficulty) - set(BANDS)
         if unknown:
@@ -238,6 +307,7 @@ class Candidate:
     :param units: the refs of the units it is tagged to (only the exam's level matters).
     :param option_ids: choice options in authored order (empty for other types).
     :param shuffle_options: whether the author allows its options to be shuffled.
+    :param language: the language of its text (``None``: unknown, fits no language-bound exam).
     """
 
     version_id: int
@@ -246,10 +316,16 @@ class Candidate:
     difficulty: int
     option_ids: tuple[str, ...] = ()
     shuffle_options: bool = True
+    language: str | None = None
 
     def fits(self, blueprint: Blueprint, row: BlueprintRow) -> bool:
-        return self.item_type in blueprint.item_types and any(is_under(u, row.unit)
-                                                             for u in self.units)
+        if self.item_type not in blueprint.item_types:
+            return False
+        if row.item_type is not None and row.item_type != self.item_type:
+            return False
+        if blueprint.language is not None and self.language != blueprint.language:
+            return False
+        return any(is_under(u, row.unit) for u in self.units)
 
 
 @dataclass(frozen=True)
@@ -266,6 +342,8 @@ class Shortfall:
     key: str
     needed: int
     available: int
+    #: The section (item type) of a ``unit`` or ``combination`` shortfall, when the paper has sections.
+    item_type: str | None = None
 
     @property
     def missing(self) -> int:
@@ -371,7 +449,7 @@ def check_supply(blueprint: Blueprint, candidates: Sequence[Candidate]) -> list[
         if row.count > 0:
             eligible_anywhere.update(fitting)
         if len(fitting) < row.count:
-            found.append(Shortfall("unit", row.unit, row.count, len(fitting)))
+            found.append(Shortfall("unit", row.unit, row.count, len(fitting), row.item_type))
     targets = blueprint.band_targets()
     if targets:
         for band, needed in targets.items():
@@ -385,5 +463,5 @@ def check_supply(blueprint: Blueprint, candidates: Sequence[Candidate]) -> list[
         for r, got in best.per_row.items():
             row = blueprint.rows[r]
             if got < row.count:
-                found.append(Shortfall("combination", row.unit, row.count, got))
+                found.append(Shortfall("combination", row.unit, row.count, got, row.item_type))
     return found

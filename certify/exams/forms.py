@@ -58,6 +58,21 @@ class DefinitionForm(FlaskForm):
     pass_mark = DecimalField(_l("Pass mark (out of 100)"), places=2,
                              validators=[InputRequired(), NumberRange(min=0, max=100)])
     item_types = MultiCheckboxField(_l("Item types that may be drawn"))
+    #: Items per type section (an official paper is 50 true/false + 150 single at level 4); when any
+    #: is given they must add up to the number of items, and the paper is drawn section by section.
+    count_true_false = IntegerField(_l("True / false"),
+                                    validators=[Optional(), NumberRange(min=0, max=500)])
+    count_single = IntegerField(_l("Single choice"),
+                                validators=[Optional(), NumberRange(min=0, max=500)])
+    count_multiple = IntegerField(_l("Multiple choice"),
+                                  validators=[Optional(), NumberRange(min=0, max=500)])
+    count_fill_in = IntegerField(_l("Fill in the blanks"),
+                                 validators=[Optional(), NumberRange(min=0, max=500)])
+    count_short_answer = IntegerField(_l("Short answer"),
+                                      validators=[Optional(), NumberRange(min=0, max=500)])
+    language = SelectField(_l("Language of the items"), choices=choices([
+        ("", _l("Any language")), ("zh", _l("Chinese (zh)")), ("en", _l("English (en)"))]),
+        default="", description=_l("Only items written in this language are drawn."))
     easy_pct = IntegerField(_l("Easy %"), validators=[Optional(), NumberRange(min=0, max=100)])
     medium_pct = IntegerField(_l("Medium %"), validators=[Optional(), NumberRange(min=0, max=100)])
     hard_pct = IntegerField(_l("Hard %"), validators=[Optional(), NumberRange(min=0, max=100)])
@@ -73,7 +88,8 @@ class DefinitionForm(FlaskForm):
                        "anyway; add what is special about this exam."))
     note = TextAreaField(_l("Why the counts differ from the weight table"),
                          validators=[Length(max=2000)])
-    #: "level:component:count" the per-unit counts on the page were made for.
+    #: "level:component:count[:sections=…][:language=…]" the per-row counts on the page were made
+    #: for (see ``admin_views._basis``).
     basis = HiddenField()
 
 

@@ -65,13 +65,19 @@ def weight_table(level: Level, component: str) -> dict[str, Decimal]:
 
 def derive_blueprint(level: Level, component: str, total: int, *,
                      item_types: list[str] | tuple[str, ...] | None = None,
-                     difficulty: dict[str, int] | None = None) -> Blueprint:
+                     difficulty: dict[str, int] | None = None,
+                     type_counts: dict[str, int] | None = None,
+                     language: str | None = None) -> Blueprint:
     """The blueprint the weight table gives (see :mod:`certify.exams.blueprint`).
 
     The counts per unit are the banks' coverage counts (one apportionment for both), and the
-    difficulty percentages are turned into items per band the same way.
+    difficulty percentages are turned into items per band the same way. With ``type_counts``
+    (item type → items, in paper order, e.g. 50 true/false + 150 single) the paper is in sections:
+    each section is apportioned over the weight table on its own, ``total`` must be their sum and
+    the section types are the item types drawn.
 
-    :raise ExamError: the level has no weight table for ``component``.
+    :raise ExamError: the level has no weight table for ``component``, or the sections do not add
+        up to ``total``.
     """
     from certify.banks.coverage import apportion, required_counts
 
@@ -79,11 +85,19 @@ def derive_blueprint(level: Level, component: str, total: int, *,
     if not table:
         raise ExamError([_("Level %(level)s has no %(component)s weight table; set the weights "
                            "in the syllabus first.", level=level.number, component=component)])
+    sections = {t: int(n) for t, n in (type_counts or {}).items() if n}
+    if sections and component != Component.SKILLS.value and sum(sections.values()) != total:
+        raise ExamError([_("The items per type add up to %(sum)s, not to the %(total)s items of "
+                           "the exam.", sum=sum(sections.values()), total=total)])
     band_counts = None
     if difficulty:
         band_counts = apportion({band: Decimal(difficulty.get(band, 0)) for band in BANDS}, total)
+    typed = None
+    if sections and component != Component.SKILLS.value:
+        typed = {t: required_counts(level, component, n) for t, n in sections.items()}
     return derive(component, table, required_counts(level, component, total),
-                  item_types=item_types, difficulty=difficulty, difficulty_counts=band_counts)
+                  item_types=item_types, difficulty=difficulty, difficulty_counts=band_counts,
+                  type_counts=typed, language=language)
 
 
 def allowed_types(component: str) -> tuple[str, ...]:

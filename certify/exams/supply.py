@@ -1,7 +1,8 @@
 """What the approved bank offers an exam: candidates for the draw, and shortfalls in words.
 
 An item can be drawn when it is approved, its live version is tagged to a unit of the exam's level
-(or below one), and its type is allowed by the blueprint. Nothing here reads an item's key.
+(or below one), its type is allowed by the blueprint (and by the row's section) and, when the
+blueprint names a language, it is written in that language. Nothing here reads an item's key.
 """
 
 from __future__ import annotations
@@ -15,19 +16,24 @@ from flask_babel import gettext as _
 from certify.banks.models import Item, ItemStatus, ItemVersion, item_version_unit
 from certify.db import db
 from certify.exams.blueprint import Blueprint, Candidate, Shortfall, check_supply
+from certify.exams.forms import ITEM_TYPE_LABELS
 from certify.i18n import localised
 from certify.syllabus.models import Level, Unit
 
 
-def candidates(level: Level, item_types: tuple[str, ...] | list[str]) -> list[Candidate]:
-    """The approved live versions of ``item_types`` tagged to units of ``level``."""
-    tags = db.session.execute(
+def candidates(level: Level, item_types: tuple[str, ...] | list[str],
+               language: str | None = None) -> list[Candidate]:
+    """The approved live versions of ``item_types`` tagged to units of ``level`` (only those in
+    ``language`` when it is given; each candidate carries its item's language either way)."""
+    query = (
         sa.select(item_version_unit.c.version_id, Unit.code)
         .join(Unit, Unit.id == item_version_unit.c.unit_id)
         .join(Item, Item.live_version_id == item_version_unit.c.version_id)
         .where(Unit.level_id == level.id, Item.status == ItemStatus.APPROVED.value,
-               Item.type.in_(list(item_types)))
-    ).all()
+               Item.type.in_(list(item_types))))
+    if language:
+        query = query.where(Item.language == language)
+    tags = db.session.execute(query).all()
     units: dict[int, list[str]] = defaultdict(list)
     for version_id, code in tags:
         units[version_id].append(f"L{level.number}:{code}")
@@ -37,17 +43,18 @@ def candidates(level: Level, item_types: tuple[str, ...] | list[str]) -> list[Ca
     # and a practical task's content carries its whole dataset.
     rows = db.session.execute(
         sa.select(ItemVersion.id, Item.type, ItemVersion.difficulty,
-                  ItemVersion.content["options"], ItemVersion.content["shuffle"])
+                  ItemVersion.content["options"], ItemVersion.content["shuffle"], Item.language)
         .join(Item, Item.id == ItemVersion.item_id)
         .where(ItemVersion.id.in_(list(units)))
     ).all()
     out = []
-    for version_id, item_type, difficulty, option_list, shuffle in rows:
+    for version_id, item_type, difficulty, option_list, shuffle, item_language in rows:
         options = tuple(str(o["id"]) for o in option_list or [] if isinstance(o, dict) and "id" in o)
         out.append(Candidate(version_id=version_id, item_type=item_type,
                              units=tuple(sorted(units[version_id])), difficulty=difficulty,
                              option_ids=options,
-                             shuffle_options=bool(True if shuffle is None else shuffle)))
+                             shuffle_options=bool(True if shuffle is None else shuffle),
+                             language=item_language))
     return sorted(out, key=lambda c: c.version_id)
 
 
@@ -76,9 +83,20 @@ def band_title(band: str) -> str:
             "hard": _("hard (difficulty 4–5)")}.get(band, band)
 
 
+def _noun(blueprint: Blueprint, shortfall: Shortfall) -> str:
+    """``items``, ``practical tasks``, ``true/false items``, ``items in zh`` …"""
+    if blueprint.component == "skills":
+        return _("practical tasks")
+    label = ITEM_TYPE_LABELS.get(shortfall.item_type) if shortfall.item_type else None
+    noun = _("%(type)s items", type=label) if label else _("items")
+    if blueprint.language:
+        noun = _("%(items)s in %(language)s", items=noun, language=blueprint.language)
+    return noun
+
+
 def describe(level: Level, blueprint: Blueprint, shortfall: Shortfall) -> str:
     """One shortfall as a sentence an administrator can act on."""
-    noun = _("practical tasks") if blueprint.component == "skills" else _("items")
+    noun = _noun(blueprint, shortfall)
     if shortfall.kind == "unit":
         return _("%(unit)s needs %(needed)s approved %(noun)s but the bank has %(available)s "
                  "(%(missing)s short).", unit=unit_title(level, shortfall.key),
@@ -97,7 +115,7 @@ def describe(level: Level, blueprint: Blueprint, shortfall: Shortfall) -> str:
 
 def report(level: Level, blueprint: Blueprint) -> SupplyReport:
     """Check ``blueprint`` against the approved bank of ``level``."""
-    pool = candidates(level, blueprint.item_types)
+    pool = candidates(level, blueprint.item_types, blueprint.language)
     shortfalls = check_supply(blueprint, pool)
-    available = {row.unit: sum(1 for c in pool if c.fits(blueprint, row)) for row in blueprint.rows}
+    available = {row.key: sum(1 for c in pool if c.fits(blueprint, row)) for row in blueprint.rows}
     return SupplyReport(shortfalls, [describe(level, blueprint, s) for s in shortfalls], available)

@@ -6,7 +6,7 @@ So that the results pages, the marking queue and the item analysis show somethin
   candidates sit forms drawn from the bundled bank exactly as the exam pages draw them; every answer
   is simulated from the candidate's ability and the item's difficulty, graded, and the results are
   published. 张伟 (the demo candidate) passes both components, so level 4.
-- **Level 3 theory**, held yesterday: 12 simulated candidates; their short answers wait for the
+- **Level 3 skills**, held yesterday: 12 simulated candidates; their rubric tasks wait for the
   demo examiners, so the results are not published.
 
 Simulated candidates cannot log in (random passwords). The simulation is seeded: every demo load
@@ -263,9 +263,11 @@ def load(echo: Callable[[str], None]) -> None:
         _mark_all(rng, sitting, abilities)
         publish_results(sitting, actor=admin)
         made.append(sitting.title)
-    exam = _exam("Level 3 theory exam (demo)")
+    # Theory papers have no short answers (official formats): the level 3 skills exam's rubric
+    # tasks are what waits for the demo examiners.
+    exam = _exam("Level 3 skills exam (demo)")
     if exam is not None:
-        sitting = _past_sitting(exam, "Level 3 theory: yesterday's sitting (being marked)", 1,
+        sitting = _past_sitting(exam, "Level 3 skills: yesterday's sitting (being marked)", 1,
                                 admin)
         for n, person in enumerate(people[:12]):
             _sit(rng, sitting, person, 0.4 + 0.5 * n / 11, admin)

@@ -35,7 +35,9 @@ CHILD_KINDS: dict[UnitKind | None, frozenset[UnitKind]] = {
     UnitKind.FUNCTION: frozenset({UnitKind.WORK_CONTENT}),
     UnitKind.WORK_CONTENT: frozenset({UnitKind.SKILL, UnitKind.KNOWLEDGE}),
     UnitKind.SKILL: frozenset(),
-    UnitKind.KNOWLEDGE: frozenset(),
+    #: An element range of an official element table holds its element points (``2.1.2`` →
+    #: ``2.1.2.4``), both knowledge.
+    UnitKind.KNOWLEDGE: frozenset({UnitKind.KNOWLEDGE}),
 }
 
 

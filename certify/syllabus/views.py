@@ -126,7 +126,7 @@ def new_unit(number: int):
     form = NewUnitForm()
     form.parent.choices = choices([(0, _("(top level)"))] + [
         (u.id, f"{u.code} {u.title_en}") for u in level.units
-        if u.kind in (UnitKind.FUNCTION.value, UnitKind.WORK_CONTENT.value)
+        if u.kind in (UnitKind.FUNCTION.value, UnitKind.WORK_CONTENT.value, UnitKind.KNOWLEDGE.value)
     ])
     problems: list[str] = []
     if form.validate_on_submit():

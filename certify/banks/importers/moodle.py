@@ -45,6 +45,7 @@ from certify.banks.spec import (
     BankError,
     ItemData,
     Problem,
+    guess_language,
     normal_decimal,
     parse_units,
     validate_item,
@@ -283,12 +284,14 @@ def _build(q: _Question, options: ImportOptions) -> ItemData | None:
         q.problem(_("has no unit: tag it unit:L4:2.1 in Moodle or choose units on the import form "
                     "(--units on the command line)"), "units")
     difficulty = options.difficulty
-    language = "en"
+    language = translation = ""
     for tag in tags:
         if tag.lower().startswith("difficulty:") and tag.split(":", 1)[1].strip().isdecimal():
             difficulty = int(tag.split(":", 1)[1])
         if tag.lower().startswith("language:"):
-            language = tag.split(":", 1)[1].strip() or "en"
+            language = tag.split(":", 1)[1].strip()
+        if tag.lower().startswith("translation:"):
+            translation = tag.split(":", 1)[1].strip()
     try:
         points = normal_decimal(q.find_text("defaultgrade") or "1")
     except Exception:
@@ -387,9 +390,13 @@ def _build(q: _Question, options: ImportOptions) -> ItemData | None:
             blank = {"numeric": value, "tolerance": abs(tolerance)}
         item_type = "fill_in"
         content, key = {"blanks": 1, "scoring": {"mode": "partial"}}, {"blanks": [blank]}
+    # Without a language tag the text says: a Chinese question is Chinese.
+    language = language or guess_language(
+        stem, *(o.get("text", "") for o in content.get("options") or []))
     data = ItemData(ref=q.ref, type=item_type, units=units, difficulty=difficulty, points=points,
                     stem=stem, content=content, key=key, explanation=explanation,
-                    language=language, source=q.filename, media=dict(q.media))
+                    language=language, translation=translation or None, source=q.filename,
+                    media=dict(q.media))
     for problem in validate_item(data):
         q.problem(f"{problem.column or ''}: {problem.message}".lstrip(": "), problem.column)
     return None if q.failed else data

@@ -146,7 +146,7 @@ def read_task(read: Reader, source: str) -> Parsed:
         points=meta.get("points", 100), time_limit_minutes=meta.get("time_limit_minutes", 20),
         overtime=overtime, metric=meta.get("metric"), policy=meta.get("policy"),
         rubric=meta.get("rubric"), explanation=meta.get("explanation") or "",
-        language=str(meta.get("language") or "en"), status=meta.get("status"),
+        language=str(meta.get("language") or ""), status=meta.get("status"),
         author=meta.get("author"), change_note=meta.get("change_note") or "", source=source,
         media=media)
     found = validate_practical(item)
