@@ -62,6 +62,7 @@ from certify.banks.spec import (
     BankError,
     ItemData,
     Problem,
+    format_number,
     normal_decimal,
     parse_rubric,
     parse_units,
@@ -410,9 +411,10 @@ class _Question:
             return text
 
         if fmt == "markdown":
-            text = re.sub(r"!\[([^\]]*)\]\((" + re.escape(PLUGINFILE) + r"[^)\s\"']+)\)",
-                          lambda m: self.media_markdown(m.group(2), m.group(1), "image", files),
-                          raw).strip()
+            # ![alt](@@PLUGINFILE@@/a.png) is an image, [text](@@PLUGINFILE@@/a.mp3) a clip
+            text = re.sub(r"(!?)\[([^\]]*)\]\((" + re.escape(PLUGINFILE) + r"[^)\s\"']+)\)",
+                          lambda m: self.media_markdown(m.group(3), m.group(2), "image", files)
+                          if m.group(1) else link(m.group(3), m.group(2)), raw).strip()
         elif fmt == "plain_text":
             text = _escape(raw.strip())
         else:
@@ -691,9 +693,9 @@ def _essay(q: _Question, meta: _Meta) -> list[ItemData]:
             rubric, model = parsed_rubric, tail.strip()
     if rubric is None:
         standard = " ".join(info.replace("|", "/").split())[:2000]
-        rubric = [{"points": float(points) if points != int(points) else int(points),
-                   "checkpoint": _("The answer as a whole (imported from a Moodle essay)"),
-                   "standard": standard}]
+        rubric = parse_rubric(" | ".join(
+            [format_number(points), _("The answer as a whole (imported from a Moodle essay)"),
+             standard]))[0]
         q.note(_("the essay became a short answer with one checkpoint worth all %(points)s "
                  "points%(info)s; split it into checkpoints before review", points=points,
                  info=_(", marked by the grader information") if standard else ""))
