@@ -13,7 +13,8 @@ up to 100 %, rounded to two decimals; a short answer needs an answer at 100 %).
 from __future__ import annotations
 
 import re
-from xml.etree import ElementTree as ET
+
+from defusedxml import ElementTree as ET
 
 #: question_bank::fraction_options_full(): 1.0, then these, then 0 and the negatives, then -1.0.
 _RAW = (0.9, 0.8333333, 0.8, 0.75, 0.7, 0.6666667, 0.6, 0.5, 0.4, 0.3333333, 0.3, 0.25, 0.2,

@@ -380,7 +380,8 @@ MOODLE_ALLOWS = """<?xml version="1.0" encoding="UTF-8"?><quiz>
   <answer fraction="-50"><text>JSON</text></answer>
 </question>
 <question type="truefalse"><name><text>Drawing</text></name>
-  <questiontext format="html"><text><![CDATA[<p>Is this a square? <img src="@@PLUGINFILE@@/sq.svg" alt="a shape"></p>]]></text>
+  <questiontext format="html"><text><![CDATA[<p>Is this a square?
+    <img src="@@PLUGINFILE@@/sq.svg" alt="a shape"></p>]]></text>
   <file name="sq.svg" encoding="base64">{svg}</file></questiontext>
   <answer fraction="100"><text>true</text></answer><answer fraction="0"><text>false</text></answer>
 </question></quiz>"""
@@ -434,7 +435,8 @@ def test_7_the_legacy_image_tag_becomes_an_asset(app, level4, import_bytes):
 NEGATIVE = """<quiz><question type="category"><category><text>$course$/top/certify/L4:2.2</text>
 </category></question>
 <question type="multichoice"><name><text>Penalised</text></name>
-<questiontext format="html"><text><![CDATA[<p>Which is \\(x_1^2\\) when \\(x_1 = 3\\)?</p>]]></text></questiontext>
+<questiontext format="html">
+<text><![CDATA[<p>Which is \\(x_1^2\\) when \\(x_1 = 3\\)?</p>]]></text></questiontext>
 <single>true</single>
 <answer fraction="100"><text>9</text></answer>
 <answer fraction="-33.33333"><text>6</text></answer>
