@@ -565,7 +565,7 @@ def _choice(q: _Question, meta: _Meta) -> list[ItemData]:
     if single:
         keyed = [o["id"] for o, (f, _n) in pairs if f >= 99.999]
         if not keyed:
-            q.problem(_("a single-answer question needs one answer at 100 %%, it has none"),
+            q.problem(_("a single-answer question needs one answer at 100 %, it has none"),
                       "answer")
             return []
         if len(keyed) > 1:
