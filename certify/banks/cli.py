@@ -111,6 +111,7 @@ def import_bank(path: Path, author_email: str, approver_email: str | None, dry_r
                             labels=[x.strip() for x in (labels or "").split(",") if x.strip()],
                             difficulty=difficulty, time_limit_minutes=time_limit,
                             label_config=label_config.read_bytes() if label_config else None,
+                            label_config_name=label_config.name if label_config else "",
                             text_field=text_field or None)
     try:
         parsed = read_path(path, options)

@@ -527,6 +527,8 @@ def import_file():
                                 difficulty=form.difficulty.data or 3,
                                 label_config=config.read() if getattr(config, "filename", "")
                                 else None, text_field=form.text_field.data or None,
+                                label_config_name=Path(getattr(config, "filename", "") or
+                                                       "labeling config").name,
                                 labels=[x.strip() for x in (form.labels.data or "").split(",")
                                         if x.strip()])
         try:

@@ -49,6 +49,8 @@ class ImportOptions:
     instructions: str = ""
     #: Label Studio: the project's labeling config (XML), which names the data field and the labels.
     label_config: bytes | None = None
+    #: The labeling config's file name, for messages.
+    label_config_name: str = "labeling config"
     #: Label Studio without a config: the ``data`` field that holds the text (or image, audio).
     text_field: str | None = None
 

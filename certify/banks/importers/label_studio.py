@@ -120,9 +120,15 @@ def parse_config(data: bytes, source: str = "labeling config") -> LabelConfig:
     """
     try:
         root = fromstring(data, forbid_dtd=True)
-    except (DefusedXmlException, ParseError) as exc:
+    except DefusedXmlException as exc:
         raise BankError([Problem(_("%(name)s is not a readable labeling config (Label Studio's "
-                                   "XML): %(error)s", name=source, error=str(exc)[:200]))]) from exc
+                                   "XML): it declares a DOCTYPE or entities, which a labeling "
+                                   "config never has", name=source),
+                                 field="label_config")]) from exc
+    except ParseError as exc:
+        raise BankError([Problem(_("%(name)s is not a readable labeling config (Label Studio's "
+                                   "XML): %(error)s", name=source, error=str(exc)[:200]),
+                                 field="label_config")]) from exc
     config = LabelConfig()
     for node in root.iter():
         tag = node.tag.lower() if isinstance(node.tag, str) else ""
@@ -141,7 +147,7 @@ def parse_config(data: bytes, source: str = "labeling config") -> LabelConfig:
     if not config.controls:
         raise BankError([Problem(_("%(name)s has no control tag Label Studio annotates with "
                                    "(Choices, Labels, RectangleLabels, TextArea, Rating, Ranker, "
-                                   "Taxonomy)", name=source))])
+                                   "Taxonomy)", name=source), field="label_config")])
     return config
 
 
@@ -482,5 +488,6 @@ def read_label_studio(document: Any, filename: str, options: ImportOptions,
         raise BankError([Problem(_('%(name)s is not a Label Studio JSON export: expected a list of '
                                    'tasks, each with "data" and "annotations" (use the JSON export, '
                                    'not JSON-MIN or CSV)', name=filename))])
-    config = parse_config(options.label_config) if options.label_config else None
+    config = parse_config(options.label_config, options.label_config_name) \
+        if options.label_config else None
     return _Reader(document, filename, options, media, config).read()
