@@ -45,10 +45,19 @@ def echo_report(report: ImportReport, *, verbose: bool = False) -> None:
                    f"{result.status}{extra}")
     for note in report.notes:
         click.secho(f"  note: {note}", fg="yellow")
+    echo_skipped(report.skipped)
     counts = report.counts
     verb = "would change" if report.dry_run else "changed"
     click.echo(f"{verb}: {counts['created']} created, {counts['new_version']} new versions, "
                f"{counts['updated']} updated, {counts['unchanged']} unchanged")
+
+
+def echo_skipped(skipped: list) -> None:  # type: ignore[type-arg]
+    """List what the file holds that was not imported, each with its reason."""
+    if skipped:
+        click.secho(f"  skipped ({len(skipped)}, not imported):", fg="yellow")
+    for entry in skipped:
+        click.secho(f"  - {entry}", fg="yellow")
 
 
 def echo_problems(path: str, problems: list) -> None:  # type: ignore[type-arg]
@@ -72,15 +81,27 @@ def echo_problems(path: str, problems: list) -> None:  # type: ignore[type-arg]
 @click.option("--task-type", type=click.Choice(["classification", "multilabel"]),
               help="Label Studio choices: force classification or multilabel.")
 @click.option("--labels", help="Label set of such a task, comma-separated (default: those used).")
+@click.option("--config", "label_config", type=click.Path(exists=True, dir_okay=False,
+                                                          path_type=Path),
+              help="Label Studio: the project's labeling config (XML); it names the annotated data "
+                   "field and the full label set.")
+@click.option("--text-field", help="Label Studio without --config: the data field that was "
+                                   "annotated (e.g. reviewText).")
 @click.option("--difficulty", type=click.IntRange(1, 5), default=3, show_default=True)
 @click.option("--time-limit", type=click.IntRange(1, 600), default=20, show_default=True,
               help="Minutes for an imported practical task.")
 @click.option("--verbose", is_flag=True, help="Also list unchanged items.")
 def import_bank(path: Path, author_email: str, approver_email: str | None, dry_run: bool,
                 units: str | None, ref: str | None, title: str | None, task_type: str | None,
-                labels: str | None, difficulty: int, time_limit: int, verbose: bool) -> None:
+                labels: str | None, label_config: Path | None, text_field: str | None,
+                difficulty: int, time_limit: int, verbose: bool) -> None:
     """Import bank items from PATH: CSV, XLSX, Moodle XML, Label Studio JSON, COCO JSON, CoNLL, a
-    practical task folder, or a folder of those (all or nothing)."""
+    practical task folder, or a folder of those (all or nothing).
+
+    Parts a file holds that certify cannot represent (a Moodle drag-and-drop question, a Label
+    Studio task whose annotations were all cancelled) are skipped and listed with the reason; the
+    exit status is 0 when everything else imports (or would, with --dry-run), 1 when the file is
+    refused."""
     author = _user(author_email, "--author")
     approver = _user(approver_email, "--approve-as") if approver_email else None
     unit_refs, bad = parse_units(units or "")
@@ -88,7 +109,10 @@ def import_bank(path: Path, author_email: str, approver_email: str | None, dry_r
         raise click.BadParameter("; ".join(bad), param_hint="--units")
     options = ImportOptions(units=unit_refs, ref=ref, title=title, task_type=task_type,
                             labels=[x.strip() for x in (labels or "").split(",") if x.strip()],
-                            difficulty=difficulty, time_limit_minutes=time_limit)
+                            difficulty=difficulty, time_limit_minutes=time_limit,
+                            label_config=label_config.read_bytes() if label_config else None,
+                            label_config_name=label_config.name if label_config else "",
+                            text_field=text_field or None)
     try:
         parsed = read_path(path, options)
         report = import_items(parsed, actor=author, approver=approver, use_author_column=True,
@@ -96,6 +120,8 @@ def import_bank(path: Path, author_email: str, approver_email: str | None, dry_r
     except BankError as exc:
         db.session.rollback()
         echo_problems(str(path), exc.problems)
+        if "parsed" in locals():
+            echo_skipped(parsed.skipped)
         raise SystemExit(1) from exc
     if dry_run:
         db.session.rollback()
@@ -132,7 +158,8 @@ def export_bank(out: Path, fmt: str | None, level: int | None, unit: str | None,
                                                    status=status, difficulty=difficulty,
                                                    q=search))).all()
     data, skipped = export_data(items, live=live)
-    content, left_out = exporters.write(fmt, data, read_asset)
+    warnings: list[str] = []
+    content, left_out = exporters.write(fmt, data, read_asset, warnings)
     if str(out) == "-":
         if fmt in ("xlsx", "zip"):
             raise click.UsageError(f"{fmt} is binary: give a file name")
@@ -144,6 +171,8 @@ def export_bank(out: Path, fmt: str | None, level: int | None, unit: str | None,
         click.secho(f"  left out: {ref} ({fmt} cannot hold this item type)", fg="yellow", err=True)
     for ref in skipped:
         click.secho(f"  left out: {ref} (no live version)", fg="yellow", err=True)
+    for warning in warnings:
+        click.secho(f"  changed: {warning}", fg="yellow", err=True)
 
 
 # -- lint-bank ------------------------------------------------------------------------------------

@@ -26,7 +26,14 @@ import yaml
 
 from certify.banks.assets import EXTENSIONS, ref_sha
 from certify.banks.practical import MEDIA_FIELDS, gold_lines
-from certify.banks.spec import COLUMNS, OPTION_COLUMNS, ItemData, format_number, item_to_row
+from certify.banks.spec import (
+    COLUMNS,
+    OPTION_COLUMNS,
+    ItemData,
+    format_number,
+    format_rubric,
+    item_to_row,
+)
 
 #: Reads an asset's bytes and MIME type by SHA-256 (``None`` when the file is missing).
 AssetReader = Callable[[str], tuple[bytes, str] | None]
@@ -109,14 +116,26 @@ def to_xlsx(items: Iterable[ItemData]) -> tuple[bytes, list[str]]:
 
 # -- Moodle XML ------------------------------------------------------------------------------------
 
-def _moodle_fraction(value: float) -> str:
-    return format(round(value, 5), "f").rstrip("0").rstrip(".") or "0"
+#: Moodle's grade list, ``question_bank::fraction_options_full()`` (question/engine/bank.php): the
+#: fractions an answer may carry. Moodle's XML import refuses any other (``invalidgradequestion``).
+MOODLE_FRACTIONS = (1.0, 0.9, 0.8333333, 0.8, 0.75, 0.7, 0.6666667, 0.6, 0.5, 0.4, 0.3333333, 0.3,
+                    0.25, 0.2, 0.1666667, 0.1428571, 0.125, 0.1111111, 0.1, 0.05, 0.0)
+MOODLE_GRADES = tuple(sorted({*MOODLE_FRACTIONS, *(-f for f in MOODLE_FRACTIONS)}))
+#: Marks the model answer in the grader information of an exported short answer (read back).
+MODEL_ANSWER = "Model answer:"
 
 
-def _text_node(parent: ET.Element, tag: str, text: str, fmt: str | None = "markdown",
-               read_asset: AssetReader | None = None) -> ET.Element:
-    node = ET.SubElement(parent, tag, {"format": fmt} if fmt else {})
-    files: dict[str, bytes] = {}
+def moodle_fraction(fraction: float) -> float:
+    """The grade of Moodle's list nearest to ``fraction`` (both as fractions, -1 … 1)."""
+    return min(MOODLE_GRADES, key=lambda grade: (abs(grade - fraction), -grade))
+
+
+def _moodle_percent(fraction: float) -> str:
+    return format(round(fraction * 100, 5), "f").rstrip("0").rstrip(".") or "0"
+
+
+def _embed(text: str, read_asset: AssetReader | None, files: dict[str, bytes]) -> str:
+    """``asset:<sha>`` → ``@@PLUGINFILE@@/<sha>.<ext>``, collecting the files to embed."""
 
     def embed(match: re.Match) -> str:
         sha = match.group(1)
@@ -128,7 +147,16 @@ def _text_node(parent: ET.Element, tag: str, text: str, fmt: str | None = "markd
         files[name] = data
         return "@@PLUGINFILE@@/" + name
 
-    ET.SubElement(node, "text").text = _ASSET_IN_TEXT.sub(embed, text)
+    # An audio asset is written as a link Moodle's media filter plays.
+    text = re.sub(r'!\[([^\]]*)\]\((asset:[0-9a-f]{64}) "audio"\)', r"[\1](\2)", text)
+    return _ASSET_IN_TEXT.sub(embed, text)
+
+
+def _text_node(parent: ET.Element, tag: str, text: str, fmt: str | None = "markdown",
+               read_asset: AssetReader | None = None) -> ET.Element:
+    node = ET.SubElement(parent, tag, {"format": fmt} if fmt else {})
+    files: dict[str, bytes] = {}
+    ET.SubElement(node, "text").text = _embed(text, read_asset, files)
     for name, data in files.items():
         ET.SubElement(node, "file", {"name": name, "path": "/", "encoding": "base64"}).text = \
             base64.b64encode(data).decode("ascii")
@@ -136,92 +164,150 @@ def _text_node(parent: ET.Element, tag: str, text: str, fmt: str | None = "markd
 
 
 def moodle_exportable(data: ItemData) -> bool:
-    """Whether Moodle XML can hold the item (see :func:`to_moodle`)."""
-    if data.type in ("single", "multiple", "true_false"):
-        return True
-    return data.type == "fill_in" and len(data.key.get("blanks", [])) == 1
+    """Whether Moodle XML can hold the item: every type but practical tasks."""
+    return data.type in ("single", "multiple", "true_false", "fill_in", "short_answer")
+
+
+def _cloze_escape(text: str) -> str:
+    return re.sub(r'([}#~/\\"])', r"\\\1", text)
+
+
+def _cloze_gap(blank: dict) -> str:
+    if "numeric" in blank:
+        tolerance = format_number(blank.get("tolerance") or 0)
+        return f"{{1:NUMERICAL:={format_number(blank['numeric'])}:{tolerance}}}"
+    kind = "SHORTANSWER_C" if blank.get("case_sensitive") else "SHORTANSWER"
+    return "{1:" + kind + ":" + "~".join("=" + _cloze_escape(a) for a in blank["accepted"]) + "}"
+
+
+def _category_path(data: ItemData, category: str) -> str:
+    unit = data.units[0] if data.units else "no-unit"
+    return f"$course$/top/{category}/{unit}"
 
 
 def to_moodle(items: Iterable[ItemData], read_asset: AssetReader | None = None,
-              category: str = "certify") -> tuple[bytes, list[str]]:
-    """A Moodle XML quiz file, and the refs Moodle's four types cannot hold.
+              category: str = "certify",
+              warnings: list[str] | None = None) -> tuple[bytes, list[str]]:
+    """A Moodle XML quiz file that Moodle imports as it is, and the refs it cannot hold.
 
     Single choice → ``multichoice`` (single); multiple choice → ``multichoice`` with fractions
     (partial) or ``multichoiceset`` (all or nothing); true/false → ``truefalse``; a fill-in with one
-    text blank → ``shortanswer``, one numeric blank → ``numerical``. Short answers, fill-ins with
-    several blanks and practical tasks are left out and listed. Texts are written as Markdown;
-    images are embedded. Units, difficulty and language travel as tags.
+    text blank → ``shortanswer``, one numeric blank → ``numerical``, several blanks → ``cloze``;
+    a short answer → ``essay`` whose grader information holds the rubric and the model answer.
+    Practical tasks are left out and listed. Texts are written as Markdown with every image and
+    audio clip embedded (``@@PLUGINFILE@@`` and a base64 ``<file>``, in options too). Answer
+    fractions are rounded to Moodle's grade list (:data:`MOODLE_GRADES`), each change named in
+    ``warnings`` and in an XML comment before the question. Items are filed in one category per
+    first unit (``$course$/top/certify/L4:2.1``); units, difficulty and language travel as tags.
     """
+    warnings = warnings if warnings is not None else []
     quiz = ET.Element("quiz")
-    cat = ET.SubElement(quiz, "question", {"type": "category"})
-    ET.SubElement(ET.SubElement(cat, "category"), "text").text = f"$course$/top/{category}"
     skipped = []
-    for data in items:
+    current = None
+    for data in sorted((d for d in items), key=lambda d: (d.units[:1], d.ref)):
         if not moodle_exportable(data):
             skipped.append(data.ref)
             continue
-        content, key = data.content, data.key
-        kind = {"single": "multichoice", "multiple": "multichoice", "true_false": "truefalse"}.get(
-            data.type)
-        if data.type == "multiple" and (content.get("scoring") or {}).get("mode") != "partial":
-            kind = "multichoiceset"
-        if data.type == "fill_in":
-            kind = "numerical" if "numeric" in key["blanks"][0] else "shortanswer"
-        q = ET.SubElement(quiz, "question", {"type": kind})
-        ET.SubElement(ET.SubElement(q, "name"), "text").text = data.ref
-        stem = data.stem.replace("[[1]]", "_____") if data.type == "fill_in" else data.stem
-        _text_node(q, "questiontext", stem, read_asset=read_asset)
-        _text_node(q, "generalfeedback", data.explanation, read_asset=read_asset)
-        ET.SubElement(q, "defaultgrade").text = format_number(data.points)
-        ET.SubElement(q, "penalty").text = "0"
-        ET.SubElement(q, "hidden").text = "0"
-        ET.SubElement(q, "idnumber").text = data.ref
-        answers: list[tuple[float, str, dict]] = []
-        if data.type in ("single", "multiple"):
-            correct = key["correct"] if data.type == "multiple" else [key["correct"]]
-            ET.SubElement(q, "single").text = "true" if data.type == "single" else "false"
-            ET.SubElement(q, "shuffleanswers").text = "true" if content.get("shuffle", True) \
-                else "false"
-            ET.SubElement(q, "answernumbering").text = "ABCD"
-            share = 100 / len(correct)
-            penalty = float((content.get("scoring") or {}).get("penalty", 1.0))
-            for option in content["options"]:
-                if option["id"] in correct:
-                    fraction = 100.0 if data.type == "single" else share
-                elif kind == "multichoice" and data.type == "multiple":
-                    fraction = -penalty * share
-                else:
-                    fraction = 0.0
-                answers.append((fraction, option["text"], {}))
-        elif data.type == "true_false":
-            answers = [(100.0 if key["correct"] else 0.0, "true", {}),
-                       (0.0 if key["correct"] else 100.0, "false", {})]
-        else:
-            blank = key["blanks"][0]
-            if kind == "numerical":
-                answers = [(100.0, format_number(blank["numeric"]),
-                            {"tolerance": format_number(blank.get("tolerance") or 0)})]
-            else:
-                ET.SubElement(q, "usecase").text = "1" if blank.get("case_sensitive") else "0"
-                answers = [(100.0, text, {}) for text in blank["accepted"]]
-        for fraction, text, extra in answers:
-            fmt = "moodle_auto_format" if data.type == "true_false" else (
-                "plain_text" if data.type == "fill_in" else "markdown")
-            answer = ET.SubElement(q, "answer", {"fraction": _moodle_fraction(fraction),
-                                                 "format": fmt})
-            ET.SubElement(answer, "text").text = text
-            for name, value in extra.items():
-                ET.SubElement(answer, name).text = value
-            feedback = ET.SubElement(answer, "feedback", {"format": "html"})
-            ET.SubElement(feedback, "text").text = ""
-        tags = ET.SubElement(q, "tags")
-        for value in [f"unit:{u}" for u in data.units] + [f"difficulty:{data.difficulty}"] + (
-                [f"language:{data.language}"] if data.language else []) + (
-                [f"translation:{data.translation}"] if data.translation else []):
-            ET.SubElement(ET.SubElement(tags, "tag"), "text").text = value
+        path = _category_path(data, category)
+        if path != current:
+            current = path
+            cat = ET.SubElement(quiz, "question", {"type": "category"})
+            ET.SubElement(ET.SubElement(cat, "category"), "text").text = path
+        _moodle_question(quiz, data, read_asset, warnings)
     ET.indent(quiz)
     return (b'<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(quiz, encoding="utf-8")
             + b"\n"), skipped
+
+
+def _moodle_question(quiz: ET.Element, data: ItemData, read_asset: AssetReader | None,
+                     warnings: list[str]) -> None:
+    content, key = data.content, data.key
+    blanks = key.get("blanks", []) if data.type == "fill_in" else []
+    kind = {"single": "multichoice", "multiple": "multichoice", "true_false": "truefalse",
+            "short_answer": "essay"}.get(data.type, "cloze")
+    if data.type == "multiple" and (content.get("scoring") or {}).get("mode") != "partial":
+        kind = "multichoiceset"
+    if data.type == "fill_in" and len(blanks) == 1:
+        kind = "numerical" if "numeric" in blanks[0] else "shortanswer"
+    changed: list[str] = []
+    answers: list[tuple[float, str, dict]] = []
+    if data.type in ("single", "multiple"):
+        correct = key["correct"] if data.type == "multiple" else [key["correct"]]
+        share = 1 / len(correct)
+        penalty = float((content.get("scoring") or {}).get("penalty", 1.0))
+        for option in content["options"]:
+            if option["id"] in correct:
+                fraction = 1.0 if data.type == "single" else share
+            elif kind == "multichoice" and data.type == "multiple":
+                fraction = -penalty * share
+            else:
+                fraction = 0.0
+            grade = moodle_fraction(fraction)
+            if abs(grade - fraction) > 1e-6:
+                changed.append(f"{option['id']}: {_moodle_percent(fraction)} % → "
+                               f"{_moodle_percent(grade)} %")
+            answers.append((grade, option["text"], {}))
+    elif data.type == "true_false":
+        answers = [(1.0 if key["correct"] else 0.0, "true", {}),
+                   (0.0 if key["correct"] else 1.0, "false", {})]
+    elif kind == "numerical":
+        answers = [(1.0, format_number(blanks[0]["numeric"]),
+                    {"tolerance": format_number(blanks[0].get("tolerance") or 0)})]
+    elif kind == "shortanswer":
+        answers = [(1.0, text, {}) for text in blanks[0]["accepted"]]
+    if changed:
+        warnings.append(f"{data.ref}: Moodle accepts only its list of grades; wrong-answer marks "
+                        f"were rounded ({'; '.join(changed)})")
+        quiz.append(ET.Comment(f" certify: {warnings[-1]} "))
+    if kind == "cloze" and (content.get("scoring") or {}).get("mode") == "all_or_nothing":
+        warnings.append(f"{data.ref}: Moodle's cloze gives credit per gap; the item was all or "
+                        f"nothing in certify")
+        quiz.append(ET.Comment(f" certify: {warnings[-1]} "))
+    q = ET.SubElement(quiz, "question", {"type": kind})
+    ET.SubElement(ET.SubElement(q, "name"), "text").text = data.ref
+    stem = data.stem
+    if kind == "cloze":
+        for number, blank in enumerate(blanks, start=1):
+            stem = stem.replace(f"[[{number}]]", _cloze_gap(blank), 1)
+    elif data.type == "fill_in":
+        stem = stem.replace("[[1]]", "_____")
+    _text_node(q, "questiontext", stem, read_asset=read_asset)
+    _text_node(q, "generalfeedback", data.explanation, read_asset=read_asset)
+    ET.SubElement(q, "defaultgrade").text = format_number(data.points)
+    ET.SubElement(q, "penalty").text = "0"
+    ET.SubElement(q, "hidden").text = "0"
+    ET.SubElement(q, "idnumber").text = data.ref
+    if data.type in ("single", "multiple"):
+        ET.SubElement(q, "single").text = "true" if data.type == "single" else "false"
+        ET.SubElement(q, "shuffleanswers").text = "true" if content.get("shuffle", True) \
+            else "false"
+        ET.SubElement(q, "answernumbering").text = "ABCD"
+    elif kind == "shortanswer":
+        ET.SubElement(q, "usecase").text = "1" if blanks[0].get("case_sensitive") else "0"
+    elif kind == "essay":
+        for name, value in (("responseformat", "editor"), ("responserequired", "1"),
+                            ("responsefieldlines", "15"), ("attachments", "0"),
+                            ("attachmentsrequired", "0")):
+            ET.SubElement(q, name).text = value
+        info = format_rubric(key.get("rubric", [])).replace("\n", "\n\n")
+        if key.get("model_answer"):
+            info += f"\n\n{MODEL_ANSWER} {key['model_answer']}"
+        _text_node(q, "graderinfo", info, read_asset=read_asset)
+        _text_node(q, "responsetemplate", "", fmt="markdown")
+    for fraction, text, extra in answers:
+        fmt = "moodle_auto_format" if data.type == "true_false" else (
+            "plain_text" if data.type == "fill_in" else "markdown")
+        answer = _text_node(q, "answer", text, fmt=fmt, read_asset=read_asset)
+        answer.set("fraction", _moodle_percent(fraction))
+        for name, value in extra.items():
+            ET.SubElement(answer, name).text = value
+        feedback = ET.SubElement(answer, "feedback", {"format": "html"})
+        ET.SubElement(feedback, "text").text = ""
+    tags = ET.SubElement(q, "tags")
+    for value in [f"unit:{u}" for u in data.units] + [f"difficulty:{data.difficulty}"] + (
+            [f"language:{data.language}"] if data.language else []) + (
+            [f"translation:{data.translation}"] if data.translation else []):
+        ET.SubElement(ET.SubElement(tags, "tag"), "text").text = value
 
 
 # -- practical task folders ----------------------------------------------------------------------
@@ -287,14 +373,16 @@ def to_task_zip(items: Iterable[ItemData], read_asset: AssetReader) -> tuple[byt
     return buffer.getvalue(), skipped
 
 
-def write(fmt: str, data: list[ItemData], read_asset: AssetReader) -> tuple[bytes, list[str]]:
-    """The bytes of an export in ``fmt`` (csv, xlsx, moodle, zip) and the refs it cannot hold."""
+def write(fmt: str, data: list[ItemData], read_asset: AssetReader,
+          warnings: list[str] | None = None) -> tuple[bytes, list[str]]:
+    """The bytes of an export in ``fmt`` (csv, xlsx, moodle, zip) and the refs it cannot hold;
+    changes the format forced (Moodle's grade list) are added to ``warnings``."""
     if fmt == "csv":
         return to_csv(data)
     if fmt == "xlsx":
         return to_xlsx(data)
     if fmt == "moodle":
-        return to_moodle(data, read_asset)
+        return to_moodle(data, read_asset, warnings=warnings)
     if fmt == "zip":
         return to_task_zip(data, read_asset)
     raise ValueError(f"unknown export format {fmt!r}")

@@ -445,13 +445,35 @@ class RetireForm(FlaskForm):
     reason = StringField(_l("Reason"), validators=[Length(max=500)])
 
 
+class _BankFileAllowed(FileAllowed):
+    """The bank's file types by name, or a CoNLL file by its content (``eng.testa``, ``*.char``)."""
+
+    def __call__(self, form, field):  # type: ignore[no-untyped-def]
+        from certify.banks.importers.conll import looks_like_conll
+
+        upload = field.data
+        if upload and getattr(upload, "filename", None) and "." in upload.filename:
+            data = upload.read()
+            upload.seek(0)
+            if looks_like_conll(data):
+                return
+        super().__call__(form, field)
+
+
 class ImportForm(FlaskForm):
     file = FileField(_l("Bank file"), validators=[
-        FileRequired(), FileAllowed(["csv", "tsv", "xlsx", "xml", "json", "conll", "iob", "bio",
-                                     "txt", "zip"],
-                                    _l("Upload CSV, XLSX, Moodle XML, Label Studio or COCO JSON, "
-                                       "CoNLL, or a zipped task folder."))])
-    media = MultipleFileField(_l("Images (Label Studio, COCO)"))
+        FileRequired(), _BankFileAllowed(["csv", "tsv", "xlsx", "xml", "json", "conll", "conllu",
+                                          "iob", "bio", "bmes", "txt", "zip"],
+                                         _l("Upload CSV, XLSX, Moodle XML, Label Studio or COCO "
+                                            "JSON, CoNLL, or a zipped task folder."))])
+    media = MultipleFileField(_l("Images or audio (Label Studio, COCO): the files, or a zip of "
+                                 "them with their folders"))
+    label_config = FileField(_l("Label Studio: the project's labeling config (XML)"), validators=[
+        Optional(), FileAllowed(["xml", "txt"], _l("Upload the labeling config as .xml."))])
+    text_field = StringField(_l("Label Studio without a config: the annotated data field"),
+                             validators=[Optional(), Length(max=100)])
+    labels = StringField(_l("Label set, comma-separated (default: from the config or the gold)"),
+                         validators=[Optional(), Length(max=2000)])
     dry_run = BooleanField(_l("Dry run: only show what would change"), default=True)
     units = SelectMultipleField(_l("Units (formats without units: Moodle without unit tags, "
                                    "Label Studio, COCO, CoNLL)"))

@@ -1,4 +1,4 @@
-"""Bank text → safe HTML: a small Markdown subset, sanitised with nh3.
+r"""Bank text → safe HTML: a small Markdown subset, sanitised with nh3.
 
 Everything a bank file or an examiner writes (stems, options, task instructions) reaches a candidate's
 browser through :func:`render_markdown` and nowhere else. Two layers keep script out:
@@ -11,10 +11,16 @@ browser through :func:`render_markdown` and nowhere else. Two layers keep script
 Links are not part of the subset: in an exam a link would lead the candidate away from the page (the
 text stays, the ``<a>`` goes). Fill-in stems mark blanks with ``[[1]]``, ``[[2]]`` …; they are shown as
 numbered gaps (``<span class="blank-ref">``) that the answer fields below the stem refer to.
+
+An audio asset is written ``![description](asset:<sha256> "audio")`` and shown as an ``<audio>``
+player. TeX between ``\(…\)``, ``\[…\]`` or ``$$…$$`` is kept out of Markdown (its ``_`` and ``\``
+stay as written) and shown as ``<span class="math-tex">``, which ``static/js/math.js`` typesets with
+the vendored KaTeX; without script the TeX stays readable as it is.
 """
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Callable
 from functools import lru_cache
@@ -25,11 +31,12 @@ from markdown_it import MarkdownIt
 #: Tags of the Markdown subset (see docs/formats.md §2).
 ALLOWED_TAGS = frozenset({
     "p", "br", "strong", "em", "code", "pre", "ul", "ol", "li", "blockquote", "hr",
-    "h3", "h4", "h5", "h6", "table", "thead", "tbody", "tr", "th", "td", "img", "del",
+    "h3", "h4", "h5", "h6", "table", "thead", "tbody", "tr", "th", "td", "img", "del", "audio",
 })
 ALLOWED_ATTRIBUTES = {
     "img": {"src", "alt", "loading"},
     "ol": {"start"},
+    "audio": {"src", "controls", "preload"},
 }
 #: ``asset:`` followed by a SHA-256 in hex: the only image source a bank text may use.
 ASSET_REF = re.compile(r"^asset:([0-9a-f]{64})$")
@@ -37,6 +44,9 @@ BLANK_MARKER = re.compile(r"\[\[(\d{1,2})\]\]")
 # Private-use characters survive Markdown and nh3 untouched and never occur in real text.
 _BLANK_OPEN, _BLANK_CLOSE = "\ue000", "\ue001"
 _BLANK_TOKEN = re.compile(_BLANK_OPEN + r"(\d{1,2})" + _BLANK_CLOSE)
+#: TeX as Moodle's filters (and MathJax/KaTeX defaults) delimit it.
+MATH = re.compile(r"(\$\$.+?\$\$|\\\(.+?\\\)|\\\[.+?\\\])", re.S)
+_MATH_TOKEN = re.compile("\ue002(\\d+)\ue003")
 
 
 def _default_asset_url(sha256: str) -> str:
@@ -75,7 +85,12 @@ def _images(tokens, asset_url: Callable[[str], str]) -> None:  # type: ignore[no
         if token.type != "image":
             continue
         match = ASSET_REF.match(token.attrGet("src") or "")
-        if match:
+        if match and token.attrGet("title") == "audio":
+            alt = "".join(child.content for child in token.children or [])
+            token.type, token.tag, token.children, token.attrs = "html_inline", "", None, {}
+            token.content = (f'<audio controls preload="none" src="{html.escape(asset_url(match.group(1)))}">'
+                             f"{html.escape(alt)}</audio>")
+        elif match:
             token.attrSet("src", asset_url(match.group(1)))
             token.attrSet("loading", "lazy")
         else:
@@ -96,14 +111,28 @@ def render_markdown(text: str | None, *, asset_url: Callable[[str], str] | None 
     """
     if not text:
         return ""
-    source = BLANK_MARKER.sub(lambda m: f"{_BLANK_OPEN}{m.group(1)}{_BLANK_CLOSE}", text)
+    maths: list[str] = []
+
+    def keep_math(match: re.Match) -> str:
+        maths.append(match.group(0))
+        return f"\ue002{len(maths) - 1}\ue003"
+
+    source = MATH.sub(keep_math, text)
+    source = BLANK_MARKER.sub(lambda m: f"{_BLANK_OPEN}{m.group(1)}{_BLANK_CLOSE}", source)
     md = _parser()
     env: dict = {}
     tokens = md.parseInline(source, env) if inline else md.parse(source, env)
     _images(tokens, asset_url or _default_asset_url)
-    html = md.renderer.render(tokens, md.options, env)
-    clean = sanitize_html(html)
+    rendered = md.renderer.render(tokens, md.options, env)
+    clean = sanitize_html(rendered)
+    clean = _MATH_TOKEN.sub(lambda m: _math_span(maths[int(m.group(1))]), clean)
     return _BLANK_TOKEN.sub(r'<span class="blank-ref">(\1)</span>', clean).strip()
+
+
+def _math_span(tex: str) -> str:
+    display = tex.startswith(("$$", "\\["))
+    return (f'<span class="math-tex{" math-display" if display else ""}">'
+            f"{html.escape(tex, quote=False)}</span>")
 
 
 def sanitize_html(html: str) -> str:
@@ -123,7 +152,7 @@ def asset_refs(text: str | None) -> set[str]:
     """The SHA-256 of every ``asset:`` image a text uses."""
     if not text:
         return set()
-    return set(re.findall(r"\(asset:([0-9a-f]{64})\)", text))
+    return set(re.findall(r"\(asset:([0-9a-f]{64})(?:\s+\"[^\"]*\")?\)", text))
 
 
 def blank_numbers(stem: str) -> list[int]:

@@ -440,6 +440,8 @@ class ImportReport:
     notes: list[str] = field(default_factory=list)
     dry_run: bool = False
     formats: list[str] = field(default_factory=list)
+    #: What the files hold that is not imported, each with its reason (importers.Skipped).
+    skipped: list = field(default_factory=list)
 
     def count(self, action: str) -> int:
         return sum(1 for r in self.results if r.action == action)
@@ -481,7 +483,8 @@ def import_items(parsed: Parsed, *, actor: User, approver: User | None = None,
     :return: the report; in a dry run it may list problems too.
     :raise BankError: (not in a dry run) when there is any problem; nothing was changed.
     """
-    report = ImportReport(dry_run=dry_run, notes=list(parsed.notes), formats=list(parsed.formats))
+    report = ImportReport(dry_run=dry_run, notes=list(parsed.notes), formats=list(parsed.formats),
+                          skipped=list(parsed.skipped))
     problems = list(parsed.problems)
     units = units_by_ref()
     refs = [d.ref for d in parsed.items]

@@ -38,7 +38,8 @@ COLUMNS = ("ref", "type", "units", "difficulty", "points", "stem", *OPTION_COLUM
            "scoring", "penalty", "case_sensitive", "shuffle", "rubric", "model_answer",
            "explanation", "status", "author", "language", "translation", "change_note")
 REQUIRED_COLUMNS = ("ref", "type", "units", "difficulty", "points", "stem")
-MIN_OPTIONS = {"single": 3, "multiple": 4}
+#: Fewest options per type: what Moodle allows (a multiple choice may have one correct option).
+MIN_OPTIONS = {"single": 2, "multiple": 2}
 MAX_POINTS = Decimal(1000)
 MAX_TEXT = 20_000
 #: A language code such as ``en``, ``zh`` or ``zh-Hans`` (at most 10 characters, as stored).
@@ -312,9 +313,6 @@ def _choice(r: _Row, item_type: str) -> tuple[dict, dict]:
                   else _("is required: the letters of the correct options"))
         elif len(set(letters)) != len(letters):
             r.add("answer", _("names an option twice"))
-        elif len(letters) < 2:
-            r.add("answer", _("a multiple-choice item needs at least two correct options (use a "
-                              "single-choice item for one)"))
         else:
             for letter in letters:
                 if letter not in ids:

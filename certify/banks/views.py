@@ -516,17 +516,26 @@ def import_file():
     form.units.choices = unit_choices()
     report = None
     problems: list[Problem] = []
+    skipped: list = []
     if form.validate_on_submit():
         upload = form.file.data
         data = upload.read()
-        media = Media({Path(f.filename).name: f.read() for f in (form.media.data or [])
-                       if getattr(f, "filename", "")})
+        config = form.label_config.data
         options = ImportOptions(units=list(form.units.data or []), ref=form.ref.data or None,
                                 title=form.title.data or None,
                                 task_type=form.task_type.data or None,
-                                difficulty=form.difficulty.data or 3)
+                                difficulty=form.difficulty.data or 3,
+                                label_config=config.read() if getattr(config, "filename", "")
+                                else None, text_field=form.text_field.data or None,
+                                label_config_name=Path(getattr(config, "filename", "") or
+                                                       "labeling config").name,
+                                labels=[x.strip() for x in (form.labels.data or "").split(",")
+                                        if x.strip()])
         try:
+            media = Media.from_uploads([(f.filename, f.read()) for f in (form.media.data or [])
+                                        if getattr(f, "filename", "")])
             parsed = read_file(data, Path(upload.filename or "upload").name, options, media)
+            skipped = parsed.skipped
             report = operations.import_items(parsed, actor=current_user,
                                              dry_run=form.dry_run.data)
             problems = report.problems
@@ -540,7 +549,7 @@ def import_file():
                         new=report.count("new_version"), updated=report.count("updated"),
                         same=report.count("unchanged")), "success")
     return render_template("banks/import.html", form=form, report=report, problems=problems,
-                           status_labels=STATUS_LABELS)
+                           skipped=skipped, status_labels=STATUS_LABELS)
 
 
 @bp.route("/export")
@@ -552,12 +561,15 @@ def export():
     _form, item_filter = _filters()
     items = db.session.scalars(queries.filtered(item_filter)).all()
     data, _skipped = queries.export_data(items, live=bool(request.args.get("live")))
-    content, left_out = exporters.write(fmt, data, assets.read_asset)
+    warnings: list[str] = []
+    content, left_out = exporters.write(fmt, data, assets.read_asset, warnings)
     extension, mimetype = exporters.MEDIA_TYPES[fmt]
     response = Response(content, mimetype=mimetype)
     response.headers["Content-Disposition"] = f'attachment; filename="certify-bank.{extension}"'
     if left_out:
         response.headers["X-Certify-Left-Out"] = str(len(left_out))
+    if warnings:  # each one is also an XML comment before its question in the file
+        response.headers["X-Certify-Changed"] = str(len(warnings))
     return response
 
 

@@ -88,7 +88,10 @@ def test_label_studio_problems_name_record_and_field(app, level4):
         {"id": 6, "data": {"text": "No annotation"}, "annotations": []}]
     parsed = read_file(json.dumps(export).encode(), "bad.json", OPTIONS)
     located = {(p.record, p.field) for p in parsed.problems}
-    assert ("5", "spans") in located and ("6", "annotations") in located
+    assert ("5", "spans") in located
+    # A task nobody annotated is not an error: it is skipped and listed.
+    assert [(s.what, s.reason) for s in parsed.skipped] == [
+        ("task 6", "it has no annotation, so no gold")]
     assert not parsed.items
 
 

@@ -21,7 +21,7 @@ from certify.db import db
 BAD_ROWS = [
     row(ref="B-001", answer="E"),                                    # row 2: answer names empty E
     row(ref="B-002"),                                                # row 3: fine
-    row(ref="B-003", type="multiple", answer="A"),                   # row 4: one correct option
+    row(ref="B-003", type="multiple", answer="A;A"),                 # row 4: an option twice
     row(ref="B-004", units="L4:9.9"),                                # row 5: unknown unit
     row(ref="B-005", difficulty="7", points="-1"),                   # row 6: two bad columns
     row(ref="B-006", type="fill_in", option_a="", option_b="", option_c="", option_d="",

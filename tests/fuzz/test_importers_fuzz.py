@@ -104,6 +104,8 @@ def png(size: tuple[int, int] = (20, 10)) -> bytes:
     return buffer.getvalue()
 
 
+SVG = (b'<svg xmlns="http://www.w3.org/2000/svg" width="9" height="9" onload="alert(1)">'
+       b'<image href="file:///etc/passwd"/><rect width="5" height="5"/></svg>')
 MEDIA_BYTES = st.one_of(st.just(png()), st.just(png((200, 100))), st.binary(max_size=64),
                         st.just(b"<svg onload=alert(1)></svg>"))
 
@@ -229,7 +231,11 @@ XML_TEXT = st.text(st.characters(blacklist_categories=("Cs", "Cc")) | st.sampled
 HTML = st.one_of(XML_TEXT, st.sampled_from([
     "<p>Which <b>metric</b> fits?</p>", '<img src="@@PLUGINFILE@@/a.png" alt="a">',
     '<img src="https://evil.example/x.png">', "<table><tr><td>x</td></tr></table>",
-    "<script>alert(1)</script>", "A ____ blank", "[[1]] here", "<ol><li>one<li>two</ol>", "<p"]))
+    "<script>alert(1)</script>", "A ____ blank", "[[1]] here", "<ol><li>one<li>two</ol>", "<p",
+    "{1:SHORTANSWER:=a~%50%b#no~*#x}", "{2:NUMERICAL:=3.5:0.1}", "{1:MULTICHOICE:x~=y}",
+    "{1:MULTIRESPONSE:=a~=b}", "{1:SA:=\\}}", "[[1]] and [[2]]", "\\(x_1^2\\) $$a$$",
+    '<a href="@@PLUGINFILE@@/a.mp3">Listen</a>', '<audio src="@@PLUGINFILE@@/a.png">',
+    '<img src="@@PLUGINFILE@@/a.svg">']))
 
 
 @st.composite
@@ -239,7 +245,8 @@ def moodle_files(draw) -> bytes:
         q = ET.SubElement(quiz, "question", type=draw(st.sampled_from(
             [*SUPPORTED, "category", "essay", "", "multichoice"])))
         for tag in draw(st.lists(st.sampled_from(["name", "idnumber", "single", "shuffleanswers",
-                                                  "usecase", "defaultgrade", "generalfeedback"]),
+                                                  "usecase", "defaultgrade", "generalfeedback",
+                                                  "graderinfo", "image", "image_base64"]),
                                  max_size=5, unique=True)):
             node = ET.SubElement(q, tag)
             ET.SubElement(node, "text").text = draw(XML_TEXT) if tag != "single" else draw(
@@ -248,8 +255,10 @@ def moodle_files(draw) -> bytes:
             ["html", "markdown", "plain_text", "moodle_auto_format", ""])))
         ET.SubElement(text, "text").text = draw(HTML)
         if draw(st.booleans()):
-            ET.SubElement(text, "file", name="a.png", encoding="base64").text = draw(st.one_of(
+            ET.SubElement(text, "file", name=draw(st.sampled_from(["a.png", "a.mp3", "a.svg"])),
+                          encoding="base64").text = draw(st.one_of(
                 st.just(base64.b64encode(png()).decode()), st.just("!!not base64"),
+                st.just(base64.b64encode(SVG).decode()),
                 st.binary(max_size=30).map(lambda b: base64.b64encode(b).decode())))
         for _answer in range(draw(st.integers(0, 9))):
             answer = ET.SubElement(q, "answer", fraction=draw(st.one_of(
@@ -258,6 +267,18 @@ def moodle_files(draw) -> bytes:
             ET.SubElement(answer, "text").text = draw(st.one_of(HTML, NUMBERS.map(str)))
             if draw(st.booleans()):
                 ET.SubElement(answer, "tolerance").text = draw(NUMBERS.map(str))
+        for tag in draw(st.lists(st.sampled_from(["subquestion", "selectoption", "dragbox", "hint"]),
+                                 max_size=4)):
+            node = ET.SubElement(q, tag)
+            ET.SubElement(node, "text").text = draw(HTML)
+            if tag == "subquestion":
+                ET.SubElement(ET.SubElement(node, "answer"), "text").text = draw(XML_TEXT)
+            elif tag in ("selectoption", "dragbox"):
+                ET.SubElement(node, "group").text = draw(st.sampled_from(["1", "2", "x", ""]))
+        if draw(st.booleans()):
+            ET.SubElement(ET.SubElement(quiz, "question", type="category"), "category").append(
+                ET.Element("text"))
+            quiz[-1][0][0].text = draw(st.sampled_from(["$course$/top/L4:2.1", "$course$/x", ""]))
         tags = ET.SubElement(q, "tags")
         for value in draw(st.lists(st.sampled_from(["unit:L4:2.1", "unit:L9:1", "L4:1.1",
                                                     "difficulty:3", "difficulty:²", "difficulty:99",
@@ -282,7 +303,8 @@ def test_moodle_xml(stage, content, dry_run):
 
 @st.composite
 def label_studio_documents(draw) -> Any:
-    kind = draw(st.sampled_from(["choices", "labels", "rectanglelabels"]))
+    kind = draw(st.sampled_from(["choices", "labels", "rectanglelabels", "textarea", "rating",
+                                 "ranker", "taxonomy"]))
     tasks = []
     for index in range(draw(st.integers(1, 3))):
         text = draw(st.sampled_from(["Great service", "Ada met 😀 Bob", ""]))
@@ -290,10 +312,19 @@ def label_studio_documents(draw) -> Any:
                  "labels": {"start": draw(NUMBERS), "end": draw(NUMBERS), "labels": ["PER"],
                             "text": draw(st.sampled_from(["Ada", "x"]))},
                  "rectanglelabels": {"x": draw(NUMBERS), "y": 10, "width": draw(NUMBERS),
-                                     "height": 20, "rectanglelabels": ["car"]}}[kind]
-        data = {"image": f"/data/upload/1/deadbeef-r{index}.png"} if kind == "rectanglelabels" \
-            else {"text": text}
-        tasks.append({"id": index + 1, "data": data, "annotations": [{
+                                     "height": 20, "rectanglelabels": ["car"]},
+                 "textarea": {"text": draw(st.sampled_from([["said"], "said", [1], None]))},
+                 "rating": {"rating": draw(st.one_of(NUMBERS, st.none()))},
+                 "ranker": {"ranker": {"items": draw(st.lists(st.sampled_from(["a", "b", 3]),
+                                                              max_size=3))}},
+                 "taxonomy": {"taxonomy": draw(st.sampled_from([[["A", "B"]], [["C"]], [[1]],
+                                                                "x"]))}}[kind]
+        data = {"image": f"/data/upload/1/deadbeef-r{index}.png"} \
+            if kind in ("rectanglelabels", "textarea") else {"text": text}
+        if kind == "ranker":
+            data = {"prompt": "Best?", "items": [{"id": "a", "body": "A"}, {"id": "b"}]}
+        tasks.append({"id": index + 1, "data": data, draw(st.sampled_from(
+            ["annotations", "completions"])): [{
             "result": [{"type": kind, "value": value, "original_width": 20, "original_height": 10}],
             "was_cancelled": draw(st.booleans()), "ground_truth": draw(st.booleans())}]})
     return corrupt(draw(st.data()), tasks)
@@ -303,14 +334,26 @@ def label_studio_documents(draw) -> Any:
 def coco_documents(draw) -> Any:
     images = [{"id": i, "file_name": f"r{i}.png", "width": 20, "height": 10} for i in range(2)]
     annotations = [{"id": i, "image_id": i % 2, "category_id": draw(st.sampled_from([1, 2, 3])),
-                    "bbox": [1, 1, draw(NUMBERS), 3], "iscrowd": draw(st.sampled_from([0, 1]))}
+                    "bbox": [1, 1, draw(NUMBERS), 3], "iscrowd": draw(st.sampled_from(
+                        [0, 1, "false", "true", "False", "1", None, "maybe", [1], 0.5]))}
                    for i in range(draw(st.integers(0, 3)))]
     document = {"images": images, "annotations": annotations,
                 "categories": [{"id": 1, "name": "car"}, {"id": 2, "name": "bus"}]}
     return corrupt(draw(st.data()), document, times=4)
 
 
-MEDIA = st.dictionaries(st.sampled_from(["r0.png", "r1.png", "r2.png", "deadbeef-r1.png"]),
+#: Labeling configs: none, each control, broken XML, an entity bomb.
+LS_CONFIGS = [None, b'<View><Text name="t" value="$text"/><Choices name="c" toName="t">'
+              b'<Choice value="pos"/><Choice value="neg"/></Choices></View>',
+              b'<View><Image name="i" value="$image"/><RectangleLabels name="r" toName="i">'
+              b'<Label value="car"/></RectangleLabels></View>',
+              b'<View><Text name="t" value="$text"/><Rating name="r" toName="t"/></View>',
+              b'<View><Text name="t" value="$text"/><Taxonomy name="x" toName="t">'
+              b'<Choice value="A"><Choice value="B"/></Choice></Taxonomy></View>',
+              b'<View><List name="l" value="$items"/><Ranker name="r" toName="l"/></View>',
+              b"<View><Choices", b'<!DOCTYPE v [<!ENTITY a "x">]><View>&a;</View>']
+MEDIA = st.dictionaries(st.sampled_from(["r0.png", "r1.png", "r2.png", "deadbeef-r1.png",
+                                         "a/r0.png", "r1"]),
                         MEDIA_BYTES, max_size=3)
 
 
@@ -343,7 +386,8 @@ def _coco(**parts: Any) -> dict:
                categories=[{"id": 1, "name": "car"}]), {"r0.png": png()}, False, None)
 def test_label_studio_and_coco_json(stage, document, media, dry_run, task_type):
     content = json.dumps(document).encode()
-    options = ImportOptions(units=stage.units, task_type=task_type)
+    options = ImportOptions(units=stage.units, task_type=task_type,
+                            label_config=LS_CONFIGS[len(content) % len(LS_CONFIGS)])
     read_then_import(stage, content, "export.json", options, Media(media), dry_run=dry_run)
 
 
@@ -364,15 +408,21 @@ def conll_files(draw) -> bytes:
         token = draw(st.one_of(st.sampled_from(["Ada", "Lovelace", "北", "京", "-DOCSTART-", "#c"]),
                                XML_TEXT))
         tag = draw(st.sampled_from(["O", "B-PER", "I-PER", "E-LOC", "S-X", "I-LOC", "X-Y", "B-",
-                                    "b-per", ""]))
+                                    "b-per", "", "M-ORG", "L-LOC", "U-X", "B_PER"]))
         separator = draw(st.sampled_from(["\t", " ", "\t_\t"]))
-        lines.append(draw(st.sampled_from([f"{token}{separator}{tag}", "", token])))
+        index = draw(st.integers(1, 30))
+        lines.append(draw(st.sampled_from([
+            f"{token}{separator}{tag}", "", token, f"{index}\t{token}\t{tag}\tO",
+            "# sent_id = 1", f"#\t{token}", "\t".join(["1", token, "_", "NOUN", "_", "_", "0",
+                                                       "root", "_", "_"])])))
     return "\n".join(lines).encode(draw(st.sampled_from(["utf-8", "utf-8-sig", "utf-16-le"])),
                                    errors="replace")
 
 
 @FUZZ
-@given(conll_files(), st.sampled_from(["tags.conll", "tags.bio", "t.txt"]), st.booleans())
+@given(conll_files(), st.sampled_from(["tags.conll", "tags.bio", "t.txt", "eng.testa",
+                                       "train.char.bmes", "NER-de.tsv", "x.conllu", "noext"]),
+       st.booleans())
 @example(b"Ada\tO\n\tO", "tags.conll", False)  # a line without a token
 @example(b"A\x00da\tB-PER", "tags.conll", False)
 def test_conll(stage, content, filename, dry_run):

@@ -2,7 +2,8 @@
 the problem, and nothing is imported or stored — no row in any table, no file in the asset folder.
 
 The routes (every ``FileField`` in the app): the bank import (CSV, XLSX, Moodle XML, Label Studio and
-COCO JSON with their images, CoNLL, zipped practical task folders; dry run and real), the practical
+COCO JSON with their images or a zip of them, a Label Studio labeling config, CoNLL; zipped practical
+task folders; dry run and real), the practical
 task form (records, gold and media files), the asset library, a sitting's enrolment CSV and the
 syllabus YAML (dry run and real). The attacks: (a) files over the request limit or the route's own
 limit, (b) zip bombs, an XLSX whose sheet claims a false size, XML entity bombs and a decompression
@@ -128,11 +129,13 @@ LABEL_STUDIO = json.dumps([{"id": 1, "data": {"image": "/data/upload/1/r1.png"},
                            "rectanglelabels": ["car"]}}]}]}]).encode()
 
 
-def moodle(picture: bytes, *, unsupported: bool = False) -> bytes:
-    """A Moodle true/false question with ``picture`` embedded; optionally an essay after it."""
+def moodle(picture: bytes, *, broken: bool = False) -> bytes:
+    """A Moodle true/false question with ``picture`` embedded; optionally a broken question after
+    it (a true/false with no answer at 100 %: a real error, which refuses the whole file)."""
     picture = base64.b64encode(picture).decode()
-    extra = '<question type="essay"><name><text>Essay</text></name></question>' if unsupported \
-        else ""
+    extra = ('<question type="truefalse"><name><text>Broken</text></name><questiontext><text>?'
+             '</text></questiontext><answer fraction="50"><text>true</text></answer></question>'
+             if broken else "")
     return (f'<quiz><question type="truefalse"><name><text>Look</text></name>'
             f'<questiontext format="html"><text><![CDATA[<p>True? <img src="@@PLUGINFILE@@/a.png">'
             f']]></text><file name="a.png" encoding="base64">{picture}</file></questiontext>'
@@ -193,6 +196,10 @@ UPLOADS = {
 #: For files the importers read as media of a JSON file, not as the uploaded file itself.
 LABEL_STUDIO_MEDIA = Upload(lambda s: BANK, "examiner", "media",
                             lambda: {"units": ["L4:2.1"], "file": _file(LABEL_STUDIO, "ls.json")})
+#: The labeling config uploaded with a Label Studio export (bank import, field label_config).
+LABEL_CONFIG = Upload(lambda s: BANK, "examiner", "label_config",
+                      lambda: {"units": ["L4:2.1"], "file": _file(LABEL_STUDIO, "ls.json")})
+UPLOADS["bank import, labeling config"] = LABEL_CONFIG
 
 
 @pytest.fixture
@@ -468,11 +475,22 @@ def test_a_file_that_only_claims_to_be_an_image_is_refused(site, route, kind):
 
 @pytest.mark.parametrize(("route", "name", "content"), [
     ("bank import", "task.zip", task_folder(FAKE_IMAGES["svg-script"][0])),
-    ("bank import", "quiz.xml", moodle(FAKE_IMAGES["html"][0])),
 ])
 def test_a_fake_image_inside_an_imported_file_is_refused(site, route, name, content):
-    refused(site, UPLOADS[route], name, content, "is not a readable image" if name == "quiz.xml"
-            else "is an SVG drawing")
+    refused(site, UPLOADS[route], name, content, "is an SVG drawing")
+
+
+@pytest.mark.parametrize("kind", ["html", "gif-js-polyglot", "exe"])
+def test_a_fake_image_inside_a_moodle_file_is_left_out_never_stored(site, kind):
+    """Moodle checks no embedded file, so real exports carry broken ones: the question imports
+    without it (the page says which file and why), and the file is stored nowhere."""
+    response = UPLOADS["bank import"].post(site, "quiz.xml", moodle(FAKE_IMAGES[kind][0]))
+    said = shown(response)
+    assert "a.png is not a readable image" in said and "It was left out" in said, said[:600]
+    assert "The file is imported: 1 created" in said
+    db.session.expire_all()
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Asset)) == 0
+    assert not [p for p in asset_dir().rglob("*") if p.is_file()] if asset_dir().exists() else True
 
 
 def test_an_image_with_html_appended_is_stored_but_only_ever_served_as_an_image(site):
@@ -534,8 +552,8 @@ def test_a_file_name_is_only_a_label_never_a_path(site):
 
 @pytest.mark.parametrize(("name", "content"), [
     ("two.zip", task_folder(png(), broken_second=True)),
-    ("quiz.xml", moodle(png(), unsupported=True)),
-], ids=["task-zip-with-a-broken-task", "moodle-with-an-unsupported-question"])
+    ("quiz.xml", moodle(png(), broken=True)),
+], ids=["task-zip-with-a-broken-task", "moodle-with-a-broken-question"])
 def test_a_refused_import_keeps_none_of_the_images_its_good_parts_brought(site, name, content):
     refused(site, UPLOADS["bank import"], name, content, "problem: nothing was imported")
 
@@ -544,3 +562,23 @@ def test_a_task_refused_for_a_missing_asset_is_not_saved_anyway(site):
     missing = "asset:" + "0" * 64
     refused(site, UPLOADS["task form, media"], "r1.png", png(), "The item was not saved:",
             f"asset:{'0' * 12}… is not in the bank", explanation=f"See ![diagram]({missing})")
+
+
+@pytest.mark.parametrize(("name", "content", "message"), [
+    ("config.xml", LAUGHS, "config.xml is not a readable labeling config"),
+    ("config.xml", XXE, "config.xml is not a readable labeling config"),
+    ("config.xml", b"<View><Choices", "config.xml is not a readable labeling config"),
+    ("config.xml", b"<View><Text name='t' value='$text'/></View>", "has no control tag"),
+    ("config.exe", b"<View/>", "Upload the labeling config as .xml."),
+])
+def test_a_hostile_labeling_config_is_refused_and_nothing_is_stored(site, name, content, message):
+    refused(site, LABEL_CONFIG, name, content, message)
+
+
+def test_a_zip_of_images_uploaded_with_coco_is_checked_for_bombs(make_site):
+    many = zipped({f"images/r{n}.png": png() for n in range(30)})
+    site = make_site(BANK_MAX_ZIP_ENTRIES=20)
+    coco = json.dumps({"images": [], "annotations": [], "categories": []}).encode()
+    refused(site, Upload(lambda s: BANK, "examiner", "media",
+                         lambda: {"units": ["L4:2.1"], "file": _file(coco, "coco.json")}),
+            "images.zip", many, "images.zip holds 30 files")

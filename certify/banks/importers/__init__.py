@@ -47,6 +47,25 @@ class ImportOptions:
     points: int = 100
     time_limit_minutes: int = 20
     instructions: str = ""
+    #: Label Studio: the project's labeling config (XML), which names the data field and the labels.
+    label_config: bytes | None = None
+    #: The labeling config's file name, for messages.
+    label_config_name: str = "labeling config"
+    #: Label Studio without a config: the ``data`` field that holds the text (or image, audio).
+    text_field: str | None = None
+
+
+@dataclass
+class Skipped:
+    """A part of a file that is not imported (a Moodle question, a Label Studio task) and why."""
+
+    what: str
+    reason: str
+    source: str | None = None
+
+    def __str__(self) -> str:
+        where = f"{self.source}, " if self.source else ""
+        return f"{where}{self.what}: {self.reason}"
 
 
 @dataclass
@@ -57,36 +76,90 @@ class Parsed:
     problems: list[Problem] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     formats: list[str] = field(default_factory=list)
+    #: What the file holds that certify does not import, each with its reason (never silent).
+    skipped: list[Skipped] = field(default_factory=list)
 
     def extend(self, other: Parsed) -> None:
         self.items += other.items
         self.problems += other.problems
         self.notes += other.notes
+        self.skipped += other.skipped
         self.formats += [f for f in other.formats if f not in self.formats]
 
 
 class Media:
-    """Files a foreign format's records refer to, found by name (uploads, a folder or a zip)."""
+    """Files a foreign format's records refer to, found by name (uploads, a folder or a zip).
+
+    A record may name a file by a relative path (COCO's ``a/0001.jpg``), by a URL or an absolute path
+    whose last part is the file name (Label Studio's ``/data/upload/3/8f3a2b1c-street.png``), or by a
+    name without extension (``/image1``). :meth:`get` tries, in order: the path as given, the file
+    name, the file name without Label Studio's 8-hex upload prefix, and a unique file whose name
+    without extension matches. Files are read from the uploads (a zip of images counts as its
+    files, with their folders) or, on the command line, from the folder of the JSON file and its
+    ``images/`` and ``audio/`` folders, never from outside that folder.
+    """
 
     def __init__(self, files: dict[str, bytes] | None = None, folder: Path | None = None):
-        self.files = dict(files or {})
+        self.files: dict[str, bytes] = {}
+        for name, data in (files or {}).items():
+            self.files[name.replace("\\", "/").lstrip("/")] = data
         self.folder = folder
 
+    @classmethod
+    def from_uploads(cls, uploads: list[tuple[str, bytes]]) -> Media:
+        """Uploaded files by name; a ``.zip`` among them is opened (checked against bombs) and
+        its files are added with their paths.
+
+        :raise BankError: for a zip that is not one or would expand too far.
+        """
+        files: dict[str, bytes] = {}
+        for name, data in uploads:
+            if name.lower().endswith(".zip"):
+                archive = check_zip(data, name)
+                for entry in archive.infolist():
+                    path = entry.filename.replace("\\", "/")
+                    if entry.is_dir() or path.startswith(("__MACOSX/", "/")) or ".." in \
+                            PurePosixPath(path).parts:
+                        continue
+                    files[path] = archive.read(entry)
+            else:
+                files[PurePosixPath(name.replace("\\", "/")).name] = data
+        return cls(files)
+
+    def _by_path(self, path: str) -> bytes | None:
+        if path in self.files:
+            return self.files[path]
+        matches = [name for name in self.files if name.endswith("/" + path)]
+        if len(matches) == 1:
+            return self.files[matches[0]]
+        if self.folder is not None:
+            for where in (self.folder, self.folder / "images", self.folder / "audio"):
+                candidate = where / path
+                if candidate.is_file() and candidate.resolve().is_relative_to(
+                        self.folder.resolve()):
+                    return candidate.read_bytes()
+        return None
+
     def get(self, name: str) -> bytes | None:
-        """The file called ``name`` (a path or URL: its last part is what counts), else None."""
-        base = PurePosixPath(name.replace("\\", "/").split("?")[0]).name
-        candidates = [base]
+        """The file ``name`` refers to (see the class docstring), else None."""
+        clean = name.replace("\\", "/").split("?")[0]
+        relative = clean.split("://", 1)[-1] if "://" in clean else clean
+        parts = [p for p in PurePosixPath(relative).parts if p not in ("/", ".", "..")]
+        base = parts[-1] if parts else ""
+        candidates = []
+        if len(parts) > 1 and "://" not in clean:
+            candidates.append("/".join(parts))
+        candidates.append(base)
         # Label Studio prefixes uploaded files with 8 hex digits and a dash.
         if len(base) > 9 and base[8] == "-" and all(c in "0123456789abcdef" for c in base[:8]):
             candidates.append(base[9:])
         for candidate in candidates:
-            if candidate in self.files:
-                return self.files[candidate]
-            if self.folder is not None:
-                for where in (self.folder, self.folder / "images", self.folder / "audio"):
-                    path = where / candidate
-                    if path.is_file() and path.resolve().is_relative_to(self.folder.resolve()):
-                        return path.read_bytes()
+            if candidate and (found := self._by_path(candidate)) is not None:
+                return found
+        if base and "." not in base:
+            stems = [n for n in self.files if PurePosixPath(n).stem == base]
+            if len(stems) == 1:
+                return self.files[stems[0]]
         return None
 
 
@@ -127,13 +200,15 @@ def read_file(data: bytes, filename: str, options: ImportOptions | None = None,
                                    name=filename, size=round(len(data) / 1024 / 1024, 1),
                                    max=round(limit("BANK_MAX_FILE_BYTES") / 1024 / 1024)))])
     name = filename.lower()
+    if name.endswith(".tsv") and not _bank_header(data) and conll.looks_like_conll(data):
+        return conll.read_conll(data, filename, options)  # GermEval's NER-de-train.tsv
     if name.endswith(".csv") or name.endswith(".tsv"):
         return csv_xlsx.read_csv(data, filename)
     if name.endswith(".xlsx"):
         return csv_xlsx.read_xlsx(data, filename)
     if name.endswith(".xml"):
         return moodle.read_moodle(data, filename, options)
-    if name.endswith((".conll", ".conllu", ".iob", ".bio", ".txt")):
+    if name.endswith((".conll", ".conllu", ".iob", ".bio", ".bmes", ".bioes", ".iobes", ".txt")):
         return conll.read_conll(data, filename, options)
     if name.endswith(".zip"):
         return practical.read_zip(data, filename)
@@ -145,9 +220,20 @@ def read_file(data: bytes, filename: str, options: ImportOptions | None = None,
     if name.endswith((".xls", ".ods", ".numbers")):
         raise BankError([Problem(_("%(name)s: save the sheet as .xlsx (Excel 2007 or later) or as "
                                    "CSV UTF-8 and upload that", name=filename))])
+    if conll.looks_like_conll(data):
+        # CoNLL files come with any name: eng.testa, train.char.bmes, emerging.test.annotated …
+        return conll.read_conll(data, filename, options)
     raise BankError([Problem(_("%(name)s: unsupported file type; upload CSV, XLSX, Moodle XML, Label "
                                "Studio or COCO JSON, CoNLL, or a zipped practical task folder",
                                name=filename))])
+
+
+def _bank_header(data: bytes) -> bool:
+    """Whether the first line of a .tsv names certify's bank columns (``ref`` and ``type``)."""
+    first = data[:4096].decode("utf-8-sig", errors="replace").splitlines()[:1]
+    columns = {c.strip().lower() for c in first[0].replace(";", "\t").replace(",", "\t")
+               .split("\t")} if first else set()
+    return {"ref", "type"} <= columns
 
 
 def read_path(path: Path, options: ImportOptions | None = None, *, top: bool = True) -> Parsed:

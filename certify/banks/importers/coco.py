@@ -1,9 +1,13 @@
 """COCO instances JSON (``images``, ``annotations``, ``categories``) → a bounding-box task with gold.
 
 One record per image (its id is the image's id), gold boxes from the annotations' ``bbox`` (already
-``[x, y, w, h]`` in pixels), labels from the categories in id order. Crowd annotations
-(``iscrowd: 1``) describe a region, not an object, and are left out (the report says how many).
-Images are matched by ``file_name`` among the uploaded files or next to the JSON file.
+``[x, y, w, h]`` in pixels). The labels are the categories the boxes use, in category id order (a
+COCO file often lists all 80 COCO categories for a task that uses five); the import form or
+``--labels`` can give the label set instead. Crowd annotations describe a region, not an object, and
+are left out (the report says how many): ``iscrowd`` is crowd only when it is true, 1, ``"1"`` or
+``"true"`` — COCO Annotator writes ``"false"``, which is not crowd — and any other value is reported.
+Images are matched by ``file_name`` (a path such as ``a/0001.jpg`` is kept) among the uploaded files
+or next to the JSON file. A task whose gold has no box at all is never created.
 """
 
 from __future__ import annotations
@@ -33,6 +37,22 @@ def _order(category: dict) -> tuple:
     value = category.get("id", 0)
     number = isinstance(value, int | float) and not isinstance(value, bool)
     return (0, value, "") if number else (1, 0, _id(value))
+
+
+#: ``iscrowd`` values (``True == 1`` and ``False == 0`` in Python, so the numbers are covered).
+_CROWD = {True: True, "1": True, "true": True, False: False, "0": False, "false": False,
+          None: False}
+
+
+def _crowd(value: Any) -> bool | None:
+    """Whether ``iscrowd`` says crowd; ``None`` for a value that is neither yes nor no."""
+    key = value.strip().lower() if isinstance(value, str) else value
+    if isinstance(key, float) and key in (0.0, 1.0):
+        key = int(key)
+    try:
+        return _CROWD.get(key)  # type: ignore[arg-type]
+    except TypeError:  # a list or an object
+        return None
 
 
 def read_coco(document: dict, filename: str, options: ImportOptions, media: Media) -> Parsed:
@@ -65,9 +85,16 @@ def read_coco(document: dict, filename: str, options: ImportOptions, media: Medi
                         "height": checked.height})
         boxes[rid] = []
     crowd = 0
+    used: set[str] = set()
     for ann in _objects(document.get("annotations")):
         rid = str(ann.get("image_id"))
-        if ann.get("iscrowd"):
+        is_crowd = _crowd(ann.get("iscrowd"))
+        if is_crowd is None:
+            problem(rid, "iscrowd", _('annotation %(id)s has iscrowd "%(value)s"; use true/1 for a '
+                                      'crowd region or false/0 for an object', id=ann.get("id"),
+                                      value=str(ann.get("iscrowd"))[:20]))
+            continue
+        if is_crowd:
             crowd += 1
             continue
         if _id(ann.get("category_id")) not in categories:
@@ -85,9 +112,17 @@ def read_coco(document: dict, filename: str, options: ImportOptions, media: Medi
             problem(rid, "bbox", _("annotation %(id)s has no [x, y, w, h] bbox", id=ann.get("id")))
             continue
         boxes[rid].append([*bbox, categories[_id(ann["category_id"])]])
+        used.add(categories[_id(ann["category_id"])])
     if crowd:
-        parsed.notes.append(_("%(name)s: %(n)s crowd annotation(s) (iscrowd: 1) were left out",
+        parsed.notes.append(_("%(name)s: %(n)s crowd annotation(s) (iscrowd true) were left out",
                               name=filename, n=crowd))
+    labels = [name for name in categories.values() if name in used]
+    unused = [name for name in categories.values() if name not in used]
+    if unused and not options.labels:
+        shown = ", ".join(unused[:10]) + (" …" if len(unused) > 10 else "")
+        parsed.notes.append(_("%(name)s: %(n)s categories no box uses are not labels of the task "
+                              "(%(names)s); give the label set on the import form to keep them",
+                              name=filename, n=len(unused), names=shown))
     gold = [{"id": r["id"], "boxes": boxes[r["id"]]} for r in records]
     return finish(parsed, filename=filename, options=options, task_type="bbox", records=records,
-                  gold=gold, labels=list(categories.values()), media=files)
+                  gold=gold, labels=labels, media=files)
