@@ -1,9 +1,6 @@
 """Wire the exams package into the app: blueprints, header links, dashboard panels, demo, CLI.
 
-Configuration (defaults set here; override in instance/config.py or ``CERTIFY_*`` variables):
-
-- ``EXAM_GRACE_SECONDS`` (30): seconds after an attempt's deadline during which saves that were in
-  flight are still accepted; later saves are refused with 409 and the attempt is submitted.
+Its setting ``EXAM_GRACE_SECONDS`` is declared in certify/config.py.
 """
 
 from __future__ import annotations
@@ -58,7 +55,6 @@ def init_app(app: Flask) -> None:
     from certify.exams import admin_views, demo, views
     from certify.exams.timing import format_clock
 
-    app.config.setdefault("EXAM_GRACE_SECONDS", 30)
     app.add_template_filter(format_clock, "exam_clock")
     app.register_blueprint(views.bp)
     app.register_blueprint(admin_views.bp)

@@ -1,14 +1,6 @@
 """Wire grading into the app: blueprint, header links, dashboard panels, signals, CLI, demo.
 
-Configuration (defaults set here; override in ``instance/config.py`` or ``CERTIFY_*``):
-
-``GRADING_DOUBLE_MARKING`` (False)
-    Whether a sitting without a marking plan of its own is double-marked.
-``GRADING_ADJUDICATION_THRESHOLD`` (10)
-    With double marking, a third examiner adjudicates when the two totals differ by more than this
-    percentage of the item's rubric points; otherwise the final mark is their mean.
-``GRADING_COMPONENT_PASS_YEARS`` (2)
-    How long a passed component counts towards its level while the candidate retakes the others.
+Its settings (``GRADING_*``) are declared in certify/config.py.
 """
 
 from __future__ import annotations
@@ -60,9 +52,6 @@ def init_app(app: Flask) -> None:
     from certify.exams.signals import attempt_submitted, attempt_voided
     from certify.grading import cli, demo, views
 
-    app.config.setdefault("GRADING_DOUBLE_MARKING", False)
-    app.config.setdefault("GRADING_ADJUDICATION_THRESHOLD", 10)
-    app.config.setdefault("GRADING_COMPONENT_PASS_YEARS", 2)
     app.register_blueprint(views.bp)
     app.add_template_filter(points_text, "points")
     add_nav(app, NavItem("grading.my_results", _l("My results"), Role.CANDIDATE, order=45))

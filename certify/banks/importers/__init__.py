@@ -14,24 +14,15 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-from flask import current_app, has_app_context
 from flask_babel import gettext as _
 
 from certify.banks.spec import BankError, ItemData, Problem
-
-#: Limits (config keys with these defaults, set in certify.banks.setup).
-DEFAULT_LIMITS = {
-    "BANK_MAX_FILE_BYTES": 10 * 1024 * 1024,
-    "BANK_MAX_ROWS": 5000,
-    "BANK_MAX_UNCOMPRESSED_BYTES": 100 * 1024 * 1024,
-    "BANK_MAX_ZIP_ENTRIES": 5000,
-}
+from certify.settings import setting
 
 
 def limit(name: str) -> int:
-    if has_app_context():
-        return int(current_app.config.get(name, DEFAULT_LIMITS[name]))
-    return DEFAULT_LIMITS[name]
+    """One of the ``BANK_MAX_*`` settings (certify/config.py)."""
+    return int(setting(name))
 
 
 @dataclass
