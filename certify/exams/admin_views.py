@@ -28,9 +28,9 @@ from flask_wtf import FlaskForm
 from certify.auth.decorators import role_required
 from certify.auth.models import Role
 from certify.db import db
-from certify.exams import attempts, operations, supply
-from certify.exams.attempts import AttemptError
-from certify.exams.blueprint import Blueprint as ExamBlueprint
+from certify.exams import operations, supply
+from certify.exams.attempts import AttemptError, expiry, invigilation, reading
+from certify.exams.blueprint import FormBlueprint
 from certify.exams.forms import (
     ITEM_TYPE_LABELS,
     REVIEW_POLICY_LABELS,
@@ -88,7 +88,7 @@ def _difficulty(form: DefinitionForm) -> dict[str, int] | None:
     return {band: int(v or 0) for band, v in values.items()}
 
 
-def _counts(blueprint: ExamBlueprint, problems: list[str]) -> dict[str, int]:
+def _counts(blueprint: FormBlueprint, problems: list[str]) -> dict[str, int]:
     counts = {}
     for row in blueprint.rows:
         raw = (request.form.get(f"count-{row.unit}") or "").strip()
@@ -144,7 +144,7 @@ def _definition_page(exam: ExamDefinition | None):  # type: ignore[no-untyped-de
                 blueprint = blueprint.with_counts({}, note)
             form.basis.data = basis
             if locked and exam is not None:
-                blueprint = ExamBlueprint.from_json(exam.blueprint)
+                blueprint = FormBlueprint.from_json(exam.blueprint)
             report = supply.report(level, blueprint)
         if blueprint is not None and not problems and request.form.get("action") == "save":
             data = DefinitionData(
@@ -167,7 +167,7 @@ def _definition_page(exam: ExamDefinition | None):  # type: ignore[no-untyped-de
                 return redirect(url_for("exam_admin.definition", exam_id=exam.id))
     elif request.method == "GET" and exam is not None:
         level = exam.level
-        blueprint = ExamBlueprint.from_json(exam.blueprint)
+        blueprint = FormBlueprint.from_json(exam.blueprint)
         report = supply.report(level, blueprint)
     return render_template("exams/admin/definition_form.html", form=form, exam=exam,
                            locked=locked, blueprint=blueprint, report=report, level=level,
@@ -191,7 +191,7 @@ def _fill_definition_form(form: DefinitionForm, exam: ExamDefinition | None) -> 
 
 def _locked_formdata(exam: ExamDefinition) -> dict[str, list[str]]:
     """The stored values of the settings that are locked once candidates have sat the exam."""
-    blueprint = ExamBlueprint.from_json(exam.blueprint)
+    blueprint = FormBlueprint.from_json(exam.blueprint)
     mix = blueprint.difficulty or {}
     data = {
         "level": [str(exam.level_id)], "component": [exam.component],
@@ -213,7 +213,7 @@ def _locked_formdata(exam: ExamDefinition) -> dict[str, list[str]]:
 
 def _fill_locked(form: DefinitionForm, exam: ExamDefinition) -> None:
     """Set the fields that decide forms, clocks and results from the stored definition."""
-    blueprint = ExamBlueprint.from_json(exam.blueprint)
+    blueprint = FormBlueprint.from_json(exam.blueprint)
     form.level.data = exam.level_id
     form.component.data = exam.component
     form.item_count.data = blueprint.total
@@ -245,7 +245,7 @@ def edit_definition(exam_id: int):
 @role_required(ADMIN)
 def definition(exam_id: int):
     exam = db.get_or_404(ExamDefinition, exam_id)
-    blueprint = ExamBlueprint.from_json(exam.blueprint)
+    blueprint = FormBlueprint.from_json(exam.blueprint)
     return render_template("exams/admin/definition.html", exam=exam, blueprint=blueprint,
                            report=supply.report(exam.level, blueprint),
                            locked=operations.has_attempts(exam), labels=ITEM_TYPE_LABELS,
@@ -342,7 +342,7 @@ def edit_sitting(sitting_id: int):
 def _render_sitting(sitting: Sitting, **context: Any) -> str:
     context.setdefault("enrol_form", EnrolForm())
     context.setdefault("csv_form", EnrolCsvForm())
-    rows = attempts.sitting_rows(sitting)
+    rows = invigilation.sitting_rows(sitting)
     return render_template("exams/admin/sitting.html", sitting=sitting, exam=sitting.exam,
                            rows=rows, extra_form=ExtraTimeForm(formdata=None),
                            attempt_count=sum(1 for r in rows if r.attempt is not None), **context)
@@ -475,7 +475,7 @@ def invigilate_index():
 def invigilate(sitting_id: int):
     sitting = db.get_or_404(Sitting, sitting_id)
     return render_template("exams/invigilate/sitting.html", sitting=sitting, exam=sitting.exam,
-                           rows=attempts.sitting_rows(sitting))
+                           rows=invigilation.sitting_rows(sitting))
 
 
 @bp.route("/invigilate/sittings/<int:sitting_id>/rows")
@@ -483,15 +483,15 @@ def invigilate(sitting_id: int):
 def invigilate_rows(sitting_id: int):
     sitting = db.get_or_404(Sitting, sitting_id)
     return render_template("exams/invigilate/_rows.html", sitting=sitting,
-                           rows=attempts.sitting_rows(sitting))
+                           rows=invigilation.sitting_rows(sitting))
 
 
 def _sitting_attempt_or_404(sitting_id: int, attempt_id: int):  # type: ignore[no-untyped-def]
     sitting = db.get_or_404(Sitting, sitting_id)
-    attempt = attempts.sitting_attempt(sitting, attempt_id)
+    attempt = invigilation.sitting_attempt(sitting, attempt_id)
     if attempt is None:
         abort(404)
-    return sitting, attempts.ensure_current(attempt)
+    return sitting, expiry.ensure_current(attempt)
 
 
 def _render_attempt(sitting: Sitting, attempt: Any, **context: Any) -> str:
@@ -503,11 +503,11 @@ def _render_attempt(sitting: Sitting, attempt: Any, **context: Any) -> str:
         .order_by(AuditEvent.created_dt)).all()
     context.setdefault("time_form", AddTimeForm(formdata=None))
     context.setdefault("void_form", VoidForm(formdata=None))
-    statuses = attempts.overview(attempt)
+    statuses = reading.overview(attempt)
     return render_template("exams/invigilate/attempt.html", sitting=sitting, attempt=attempt,
                            events=events, statuses=statuses,
                            answered=sum(1 for s in statuses if s.answered),
-                           remaining=attempts.clock(attempt)["remaining_seconds"], **context)
+                           remaining=expiry.clock(attempt)["remaining_seconds"], **context)
 
 
 @bp.route("/invigilate/sittings/<int:sitting_id>/attempts/<int:attempt_id>")
@@ -526,7 +526,7 @@ def add_time(sitting_id: int, attempt_id: int):
     error = None
     if form.validate_on_submit():
         try:
-            attempts.add_time(attempt, form.minutes.data, form.reason.data, actor=current_user)
+            invigilation.add_time(attempt, form.minutes.data, form.reason.data, actor=current_user)
         except AttemptError as exc:
             error = exc.message
         else:
@@ -546,7 +546,7 @@ def void(sitting_id: int, attempt_id: int):
     error = None
     if form.validate_on_submit():
         try:
-            voided = attempts.void_attempt(attempt, form.reason.data, actor=current_user)
+            voided = invigilation.void_attempt(attempt, form.reason.data, actor=current_user)
         except AttemptError as exc:
             error = exc.message
         else:

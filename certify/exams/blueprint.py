@@ -110,7 +110,7 @@ class BlueprintRow:
 
 
 @dataclass(frozen=True)
-class Blueprint:
+class FormBlueprint:
     """What every form of an exam contains; stored as JSON on the exam definition."""
 
     component: str
@@ -149,7 +149,7 @@ class Blueprint:
         }
 
     @classmethod
-    def from_json(cls, data: Mapping[str, Any]) -> Blueprint:
+    def from_json(cls, data: Mapping[str, Any]) -> FormBlueprint:
         """Read a stored blueprint (tolerating the minimal ``{"rows": [{"unit", "count"}]}``)."""
         rows = tuple(
             BlueprintRow(unit=str(r["unit"]), weight=Decimal(str(r.get("weight", 0))),
@@ -170,18 +170,18 @@ class Blueprint:
             note=str(data.get("note", "")),
         )
 
-    def with_counts(self, counts: Mapping[str, int], note: str = "") -> Blueprint:
+    def with_counts(self, counts: Mapping[str, int], note: str = "") -> FormBlueprint:
         """The same blueprint with some rows' counts changed (unit → count)."""
         rows = tuple(BlueprintRow(r.unit, r.weight, int(counts.get(r.unit, r.count)), r.derived)
                      for r in self.rows)
-        return Blueprint(self.component, self.total, rows, self.item_types, self.difficulty,
+        return FormBlueprint(self.component, self.total, rows, self.item_types, self.difficulty,
                          self.difficulty_counts, note)
 
 
 def derive(component: str, weight_table: Mapping[str, Number], counts: Mapping[str, int], *,
            item_types: Iterable[str] | None = None,
            difficulty: Mapping[str, int] | None = None,
-           difficulty_counts: Mapping[str, int] | None = None) -> Blueprint:
+           difficulty_counts: Mapping[str, int] | None = None) -> FormBlueprint:
     """Build the blueprint of a weight table (unit ref → percent, in syllabus order).
 
     :param counts: unit ref → items, apportioned from the table (``required_counts``).
@@ -196,12 +196,12 @@ def derive(component: str, weight_table: Mapping[str, Number], counts: Mapping[s
         types = tuple(item_types or DEFAULT_THEORY_TYPES)
     rows = tuple(BlueprintRow(unit, weight, counts[unit], counts[unit])
                  for unit, weight in weights.items())
-    return Blueprint(component, sum(counts.values()), rows, types,
+    return FormBlueprint(component, sum(counts.values()), rows, types,
                      dict(difficulty) if difficulty else None,
                      dict(difficulty_counts) if difficulty and difficulty_counts else None)
 
 
-def problems(blueprint: Blueprint) -> list[tuple[str, str]]:
+def problems(blueprint: FormBlueprint) -> list[tuple[str, str]]:
     """What is wrong with a blueprint's own numbers, as (field, message) pairs; [] when fine.
 
     Messages are in the request's language (English outside a request)."""
@@ -232,7 +232,7 @@ def problems(blueprint: Blueprint) -> list[tuple[str, str]]:
 # Supply ------------------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
-class Candidate:
+class PoolItem:
     """An approved item version the bank offers, as plain data.
 
     :param units: the refs of the units it is tagged to (only the exam's level matters).
@@ -247,7 +247,7 @@ class Candidate:
     option_ids: tuple[str, ...] = ()
     shuffle_options: bool = True
 
-    def fits(self, blueprint: Blueprint, row: BlueprintRow) -> bool:
+    def fits(self, blueprint: FormBlueprint, row: BlueprintRow) -> bool:
         return self.item_type in blueprint.item_types and any(is_under(u, row.unit)
                                                              for u in self.units)
 
@@ -312,22 +312,22 @@ class _Flow:
         return flow
 
 
-def match(blueprint: Blueprint, candidates: Sequence[Candidate],
+def match(blueprint: FormBlueprint, pool: Sequence[PoolItem],
           rng: random.Random | None = None) -> Match:
-    """Choose candidates for the rows so that every count (and the difficulty mix) holds.
+    """Choose items of the pool for the rows so that every count (and the difficulty mix) holds.
 
-    With ``rng`` the search visits candidates in a random order, so that different seeds draw
+    With ``rng`` the search visits the pool in a random order, so that different seeds draw
     different (but always complete, when possible) forms; without it, in the order given.
     """
     rows = [i for i, row in enumerate(blueprint.rows) if row.count > 0]
     targets = blueprint.band_targets()
     bands = list(BANDS) if targets else []
-    # Nodes: 0 source, 1 sink, then bands, candidates, rows.
+    # Nodes: 0 source, 1 sink, then bands, pool items, rows.
     band_node = {band: 2 + i for i, band in enumerate(bands)}
     first_item = 2 + len(bands)
-    row_node = {r: first_item + len(candidates) + i for i, r in enumerate(rows)}
-    network = _Flow(first_item + len(candidates) + len(rows))
-    order = list(range(len(candidates)))
+    row_node = {r: first_item + len(pool) + i for i, r in enumerate(rows)}
+    network = _Flow(first_item + len(pool) + len(rows))
+    order = list(range(len(pool)))
     if rng is not None:
         rng.shuffle(order)
     if targets:
@@ -335,12 +335,12 @@ def match(blueprint: Blueprint, candidates: Sequence[Candidate],
             network.add(0, band_node[band], targets[band])
     item_edges: dict[int, list[tuple[int, list[int]]]] = {}
     for c in order:
-        candidate = candidates[c]
-        fitting = [r for r in rows if candidate.fits(blueprint, blueprint.rows[r])]
+        offered = pool[c]
+        fitting = [r for r in rows if offered.fits(blueprint, blueprint.rows[r])]
         if not fitting:
             continue
         if targets:
-            band = band_of(candidate.difficulty)
+            band = band_of(offered.difficulty)
             network.add(band_node[band], first_item + c, 1)
         else:
             network.add(0, first_item + c, 1)
@@ -358,7 +358,7 @@ def match(blueprint: Blueprint, candidates: Sequence[Candidate],
     return result
 
 
-def check_supply(blueprint: Blueprint, candidates: Sequence[Candidate]) -> list[Shortfall]:
+def check_supply(blueprint: FormBlueprint, pool: Sequence[PoolItem]) -> list[Shortfall]:
     """Every shortfall of the bank against ``blueprint``; [] when a complete form can be drawn.
 
     Unit and band shortfalls compare each count with the eligible items alone; when those all
@@ -367,7 +367,7 @@ def check_supply(blueprint: Blueprint, candidates: Sequence[Candidate]) -> list[
     found: list[Shortfall] = []
     eligible_anywhere: set[int] = set()
     for row in blueprint.rows:
-        fitting = [i for i, c in enumerate(candidates) if c.fits(blueprint, row)]
+        fitting = [i for i, c in enumerate(pool) if c.fits(blueprint, row)]
         if row.count > 0:
             eligible_anywhere.update(fitting)
         if len(fitting) < row.count:
@@ -375,12 +375,12 @@ def check_supply(blueprint: Blueprint, candidates: Sequence[Candidate]) -> list[
     targets = blueprint.band_targets()
     if targets:
         for band, needed in targets.items():
-            have = sum(1 for i in eligible_anywhere if band_of(candidates[i].difficulty) == band)
+            have = sum(1 for i in eligible_anywhere if band_of(pool[i].difficulty) == band)
             if have < needed:
                 found.append(Shortfall("band", band, needed, have))
     if found:
         return found
-    best = match(blueprint, candidates)
+    best = match(blueprint, pool)
     if not best.complete:
         for r, got in best.per_row.items():
             row = blueprint.rows[r]

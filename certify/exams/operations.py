@@ -35,7 +35,7 @@ from certify.auth.validation import normalise_candidate_id
 from certify.clock import now_utc
 from certify.db import db
 from certify.exams import supply
-from certify.exams.blueprint import BANDS, SKILLS_TYPES, THEORY_TYPES, Blueprint, derive, problems
+from certify.exams.blueprint import BANDS, SKILLS_TYPES, THEORY_TYPES, FormBlueprint, derive, problems
 from certify.exams.models import (
     Attempt,
     Enrolment,
@@ -65,7 +65,7 @@ def weight_table(level: Level, component: str) -> dict[str, Decimal]:
 
 def derive_blueprint(level: Level, component: str, total: int, *,
                      item_types: list[str] | tuple[str, ...] | None = None,
-                     difficulty: dict[str, int] | None = None) -> Blueprint:
+                     difficulty: dict[str, int] | None = None) -> FormBlueprint:
     """The blueprint the weight table gives (see :mod:`certify.exams.blueprint`).
 
     The counts per unit are the banks' coverage counts (one apportionment for both), and the
@@ -90,7 +90,7 @@ def allowed_types(component: str) -> tuple[str, ...]:
     return SKILLS_TYPES if component == Component.SKILLS.value else THEORY_TYPES
 
 
-def _check_blueprint(level: Level, blueprint: Blueprint) -> list[str]:
+def _check_blueprint(level: Level, blueprint: FormBlueprint) -> list[str]:
     found = []
     for where, message in problems(blueprint):
         labels = {"total": _("Number of items"), "rows": _("Items per unit"),
@@ -131,7 +131,7 @@ class DefinitionData:
     component: str
     duration_minutes: int
     pass_mark: Decimal
-    blueprint: Blueprint
+    blueprint: FormBlueprint
     instructions: str = ""
     review_policy: str = ReviewPolicy.SCORES.value
     shuffle_items: bool = True

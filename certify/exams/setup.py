@@ -17,7 +17,7 @@ from certify.main.registry import ADMIN_GROUP, DashboardPanel, NavItem, add_nav,
 
 
 def _candidate_panel(user: Any) -> dict[str, Any]:
-    from certify.exams.attempts import candidate_sittings
+    from certify.exams.attempts.dashboard import candidate_sittings
 
     return {"cards": candidate_sittings(user)}
 
@@ -44,7 +44,7 @@ def sweep_expired() -> None:
     For example, every minute: ``* * * * * cd /srv/certify && .venv/bin/flask --app certify
     sweep-expired``.
     """
-    from certify.exams.attempts import sweep
+    from certify.exams.attempts.expiry import sweep
 
     submitted = sweep()
     click.echo(f"Submitted {len(submitted)} overdue attempt(s)"

@@ -1,4 +1,4 @@
-"""What the approved bank offers an exam: candidates for the draw, and shortfalls in words.
+"""What the approved bank offers an exam: the pool of items for the draw, and shortfalls in words.
 
 An item can be drawn when it is approved, its live version is tagged to a unit of the exam's level
 (or below one), and its type is allowed by the blueprint. Nothing here reads an item's key.
@@ -14,12 +14,12 @@ from flask_babel import gettext as _
 
 from certify.banks.models import Item, ItemStatus, ItemVersion, item_version_unit
 from certify.db import db
-from certify.exams.blueprint import Blueprint, Candidate, Shortfall, check_supply
+from certify.exams.blueprint import FormBlueprint, PoolItem, Shortfall, check_supply
 from certify.i18n import localised
 from certify.syllabus.models import Level, Unit
 
 
-def candidates(level: Level, item_types: tuple[str, ...] | list[str]) -> list[Candidate]:
+def pool(level: Level, item_types: tuple[str, ...] | list[str]) -> list[PoolItem]:
     """The approved live versions of ``item_types`` tagged to units of ``level``."""
     tags = db.session.execute(
         sa.select(item_version_unit.c.version_id, Unit.code)
@@ -33,7 +33,7 @@ def candidates(level: Level, item_types: tuple[str, ...] | list[str]) -> list[Ca
         units[version_id].append(f"L{level.number}:{code}")
     if not units:
         return []
-    # Only the two parts of the content the draw needs: every candidate start runs this query,
+    # Only the two parts of the content the draw needs: every start of an attempt runs this query,
     # and a practical task's content carries its whole dataset.
     rows = db.session.execute(
         sa.select(ItemVersion.id, Item.type, ItemVersion.difficulty,
@@ -44,7 +44,7 @@ def candidates(level: Level, item_types: tuple[str, ...] | list[str]) -> list[Ca
     out = []
     for version_id, item_type, difficulty, option_list, shuffle in rows:
         options = tuple(str(o["id"]) for o in option_list or [] if isinstance(o, dict) and "id" in o)
-        out.append(Candidate(version_id=version_id, item_type=item_type,
+        out.append(PoolItem(version_id=version_id, item_type=item_type,
                              units=tuple(sorted(units[version_id])), difficulty=difficulty,
                              option_ids=options,
                              shuffle_options=bool(True if shuffle is None else shuffle)))
@@ -76,7 +76,7 @@ def band_title(band: str) -> str:
             "hard": _("hard (difficulty 4–5)")}.get(band, band)
 
 
-def describe(level: Level, blueprint: Blueprint, shortfall: Shortfall) -> str:
+def describe(level: Level, blueprint: FormBlueprint, shortfall: Shortfall) -> str:
     """One shortfall as a sentence an administrator can act on."""
     noun = _("practical tasks") if blueprint.component == "skills" else _("items")
     if shortfall.kind == "unit":
@@ -95,9 +95,9 @@ def describe(level: Level, blueprint: Blueprint, shortfall: Shortfall) -> str:
              needed=shortfall.needed, noun=noun)
 
 
-def report(level: Level, blueprint: Blueprint) -> SupplyReport:
+def report(level: Level, blueprint: FormBlueprint) -> SupplyReport:
     """Check ``blueprint`` against the approved bank of ``level``."""
-    pool = candidates(level, blueprint.item_types)
-    shortfalls = check_supply(blueprint, pool)
-    available = {row.unit: sum(1 for c in pool if c.fits(blueprint, row)) for row in blueprint.rows}
+    offered = pool(level, blueprint.item_types)
+    shortfalls = check_supply(blueprint, offered)
+    available = {row.unit: sum(1 for c in offered if c.fits(blueprint, row)) for row in blueprint.rows}
     return SupplyReport(shortfalls, [describe(level, blueprint, s) for s in shortfalls], available)

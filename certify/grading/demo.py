@@ -173,7 +173,7 @@ def _past_sitting(exam: ExamDefinition, title: str, days_ago: int, admin: User |
 def _sit(rng: random.Random, sitting: Sitting, candidate: User, ability: float,
          admin: User | None) -> Attempt:
     """Draw a form as the exam pages do, answer it as ``ability`` allows, submit and grade it."""
-    from certify.exams.attempts import draw_form
+    from certify.exams.attempts.starting import draw_form
     from certify.exams.operations import enrol_candidate
     from certify.grading.operations import grade_attempt
 

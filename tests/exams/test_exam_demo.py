@@ -7,8 +7,9 @@ import sqlalchemy as sa
 from certify import demo
 from certify.auth.models import User
 from certify.db import db
-from certify.exams import attempts, supply
-from certify.exams.blueprint import Blueprint
+from certify.exams import supply
+from certify.exams.attempts import reading, starting
+from certify.exams.blueprint import FormBlueprint
 from certify.exams.models import Enrolment, ExamDefinition
 
 
@@ -24,13 +25,13 @@ def test_every_bundled_exam_is_supplied_by_the_bundled_bank_and_open_to_the_demo
     candidate = db.session.scalar(sa.select(User).where(
         User.email == "candidate@demo.certify.example.org"))
     for exam in exams:
-        blueprint = Blueprint.from_json(exam.blueprint)
+        blueprint = FormBlueprint.from_json(exam.blueprint)
         assert not blueprint.adjusted
         assert supply.report(exam.level, blueprint).ok, exam.title
         (sitting,) = exam.sittings
         assert sitting.window_state == "open" and len(sitting.enrolments) == 2
         enrolment = db.session.scalar(sa.select(Enrolment).where(
             Enrolment.sitting_id == sitting.id, Enrolment.candidate_id == candidate.id))
-        attempt = attempts.start_attempt(enrolment, None)
-        assert len(attempts.attempt_items(attempt)) == exam.item_count
+        attempt = starting.start_attempt(enrolment, None)
+        assert len(reading.attempt_items(attempt)) == exam.item_count
     db.session.rollback()

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 
+from certify.db import db
 from certify.grading.models import ItemScore, Result
 from certify.grading.operations import GradingError, grade_attempt
 from certify.grading.results import result_of
@@ -137,18 +138,19 @@ def test_an_attempt_in_progress_is_not_graded(theory, candidate):
 
 
 def test_submitting_through_the_exams_package_grades_the_attempt(theory, candidate):
-    from certify.exams.attempts import submit_attempt
+    from certify.exams.attempts.submitting import submit_attempt
     from tests.factories import answer
 
     attempt = make_attempt(enrol(theory, candidate), [make_item("single"), make_item("single")])
     answer(attempt, 1, "B")
     assert submit_attempt(attempt) is True
+    db.session.commit()  # grading receives the signal once the submission is committed
     result = result_of(attempt)
     assert result is not None and result.score == Decimal("50.00")
 
 
 def test_a_failing_grader_never_loses_the_submission(theory, candidate, monkeypatch):
-    from certify.exams.attempts import submit_attempt
+    from certify.exams.attempts.submitting import submit_attempt
     from certify.grading import operations
 
     def broken(attempt_id, **kwargs):
@@ -157,6 +159,7 @@ def test_a_failing_grader_never_loses_the_submission(theory, candidate, monkeypa
     monkeypatch.setattr(operations, "grade_attempt", broken)
     attempt = make_attempt(enrol(theory, candidate), [make_item("single")])
     assert submit_attempt(attempt) is True
+    db.session.commit()
     assert attempt.state == "submitted" and result_of(attempt) is None
     # The administrators' regrade grades what the signal could not.
     monkeypatch.undo()
