@@ -22,9 +22,10 @@ from typing import Any
 
 from flask import Config, Flask, current_app, has_app_context
 
-from certify import ROOT
 from certify import config as defaults
 
+#: The checkout: templates/, migrations/ and question_banks/ live beside the package.
+ROOT = Path(__file__).resolve().parent.parent
 ENV_PREFIX = "CERTIFY_"
 
 TRUE = frozenset({"1", "true", "yes", "on"})

@@ -7,7 +7,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from certify.audit import AuditEvent
+from certify.audit import AuditEvent, events_for
 from certify.auth import operations
 from certify.auth.decorators import role_required
 from certify.auth.forms import ConfirmForm, UserCreateForm, UserDetailsForm, UserRolesForm
@@ -71,13 +71,7 @@ def user(user_id: int):
         else:
             flash(_("The roles are saved."), "success")
             return redirect(url_for("admin.user", user_id=person.id))
-    events = db.session.scalars(
-        sa.select(AuditEvent)
-        .where(sa.or_(AuditEvent.actor_id == person.id,
-                      sa.and_(AuditEvent.target_type == "User",
-                              AuditEvent.target_id == str(person.id))))
-        .order_by(AuditEvent.created_dt.desc()).limit(20)
-    ).all()
+    events = events_for(person, as_actor=True, limit=20)
     details = UserDetailsForm(formdata=None, obj=person)
     return render_template("admin/user.html", person=person, form=form, details=details,
                            confirm=ConfirmForm(), events=events)

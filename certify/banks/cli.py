@@ -11,10 +11,11 @@ from pathlib import Path
 
 import click
 
+from certify.auth.operations import find_user_by_email
 from certify.banks import exporters
 from certify.banks.assets import read_asset
 from certify.banks.importers import ImportOptions, read_path
-from certify.banks.operations import ImportReport, import_items
+from certify.banks.imports import ImportReport, import_items
 from certify.banks.queries import ItemFilter, export_data, filtered
 from certify.banks.spec import BankError, parse_units
 from certify.db import db, refresh_statistics
@@ -25,7 +26,6 @@ ACTION_WORDS = {"created": "create", "new_version": "new version", "updated": "u
 
 
 def _user(email: str, option: str):  # type: ignore[no-untyped-def]
-    from certify.auth.operations import find_user_by_email
 
     user = find_user_by_email(email)
     if user is None:

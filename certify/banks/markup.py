@@ -22,6 +22,8 @@ from functools import lru_cache
 import nh3
 from markdown_it import MarkdownIt
 
+from certify.banks.assets import asset_url
+
 #: Tags of the Markdown subset (see docs/formats.md §2).
 ALLOWED_TAGS = frozenset({
     "p", "br", "strong", "em", "code", "pre", "ul", "ol", "li", "blockquote", "hr",
@@ -40,8 +42,6 @@ _BLANK_TOKEN = re.compile(_BLANK_OPEN + r"(\d{1,2})" + _BLANK_CLOSE)
 
 
 def _default_asset_url(sha256: str) -> str:
-    from certify.banks.assets import asset_url
-
     return asset_url(sha256)
 
 

@@ -147,7 +147,7 @@ class ItemVersion(db.Model):
     #: Why this version was made (e.g. "gold label of r07 corrected").
     change_note: Mapped[str] = mapped_column(sa.Text, default="")
     #: Everyone who wrote this version (its creator and anyone who edited it while a draft): none
-    #: of them may approve it (four-eyes rule, enforced in ``certify.banks.operations``).
+    #: of them may approve it (four-eyes rule, enforced in ``certify.banks.reviewing``).
     contributor_ids: Mapped[list[int]] = mapped_column(JSONType, default=list)
     #: Lower-cased plain text of the stem, options and task title for the bank's text search
     #: (JSON columns cannot be searched alike on SQLite and PostgreSQL).

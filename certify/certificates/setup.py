@@ -15,7 +15,7 @@ from flask.cli import with_appcontext
 from flask_babel import lazy_gettext as _l
 
 from certify.auth.models import Role
-from certify.main.registry import ADMIN_GROUP, DashboardPanel, NavItem, add_nav, add_panel
+from certify.registry import ADMIN_GROUP, DashboardPanel, NavItem, add_nav, add_panel
 
 
 def _candidate_panel(user):  # type: ignore[no-untyped-def]

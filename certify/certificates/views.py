@@ -20,8 +20,8 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from certify.audit import AuditEvent
-from certify.auth.decorators import login_required, role_required, wants_json
+from certify.audit import events_for
+from certify.auth.decorators import login_required, role_required
 from certify.auth.forms import ConfirmForm
 from certify.auth.models import Role
 from certify.certificates import badges, operations
@@ -34,7 +34,7 @@ from certify.extensions import limiter
 from certify.grading.models import LevelPass
 from certify.parsing import whole_number
 from certify.syllabus.models import Level
-from certify.web import handle_http_error
+from certify.web import handle_http_error, wants_json
 
 bp = Blueprint("certificates", __name__)
 
@@ -268,10 +268,7 @@ def sitting_zip(sitting_id: int):
 @role_required(Role.ADMIN)
 def admin_detail(certificate_id: int):
     certificate = db.get_or_404(Certificate, certificate_id)
-    events = db.session.scalars(
-        sa.select(AuditEvent).where(AuditEvent.target_type == "Certificate",
-                                    AuditEvent.target_id == str(certificate.id))
-        .order_by(AuditEvent.created_dt.desc(), AuditEvent.id.desc())).all()
+    events = events_for(certificate)
     return render_template("certificates/admin_detail.html", certificate=certificate,
                            events=events, revoke_form=RevokeForm(), reissue_form=ReissueForm(),
                            replacement=operations.current_replacement(certificate))

@@ -25,6 +25,7 @@ from flask_babel import to_user_timezone, to_utc
 from flask_login import current_user
 from flask_wtf import FlaskForm
 
+from certify.audit import events_for
 from certify.auth.decorators import role_required
 from certify.auth.models import Role
 from certify.db import db
@@ -495,12 +496,7 @@ def _sitting_attempt_or_404(sitting_id: int, attempt_id: int):  # type: ignore[n
 
 
 def _render_attempt(sitting: Sitting, attempt: Any, **context: Any) -> str:
-    from certify.audit import AuditEvent
-
-    events = db.session.scalars(
-        db.select(AuditEvent).where(AuditEvent.target_type == "Attempt",
-                                    AuditEvent.target_id == str(attempt.id))
-        .order_by(AuditEvent.created_dt)).all()
+    events = events_for(attempt, oldest_first=True)
     context.setdefault("time_form", AddTimeForm(formdata=None))
     context.setdefault("void_form", VoidForm(formdata=None))
     statuses = reading.overview(attempt)

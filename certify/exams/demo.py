@@ -12,10 +12,10 @@ from collections.abc import Callable
 from datetime import timedelta
 from decimal import Decimal
 
+from certify.auth.demo import DEMO_ACCOUNTS
 from certify.auth.models import User
 from certify.clock import now_utc
 from certify.db import db
-from certify.demo import DEMO_ACCOUNTS
 from certify.exams import operations
 from certify.exams.operations import DefinitionData, SittingData
 from certify.syllabus.operations import get_level

@@ -32,8 +32,10 @@ from flask_babel import gettext as _
 from certify.audit import audit
 from certify.auth.models import Role, User, UserRole
 from certify.auth.validation import normalise_candidate_id
+from certify.banks.coverage import apportion, required_counts
 from certify.clock import now_utc
 from certify.db import db
+from certify.errors import ProblemsError
 from certify.exams import supply
 from certify.exams.blueprint import BANDS, SKILLS_TYPES, THEORY_TYPES, FormBlueprint, derive, problems
 from certify.exams.models import (
@@ -48,12 +50,8 @@ from certify.parsing import utf8_text
 from certify.syllabus.models import Component, Level
 
 
-class ExamError(ValueError):
+class ExamError(ProblemsError):
     """A requested change is not possible; ``problems`` lists every reason, as sentences."""
-
-    def __init__(self, problems: list[str]) -> None:
-        super().__init__("; ".join(problems))
-        self.problems = problems
 
 
 # Definitions -------------------------------------------------------------------------------------
@@ -73,8 +71,6 @@ def derive_blueprint(level: Level, component: str, total: int, *,
 
     :raise ExamError: the level has no weight table for ``component``.
     """
-    from certify.banks.coverage import apportion, required_counts
-
     table = weight_table(level, component)
     if not table:
         raise ExamError([_("Level %(level)s has no %(component)s weight table; set the weights "

@@ -1,7 +1,7 @@
 """Reports of a sitting: gather its marked results as plain data, analyse them, lay out tables.
 
 The analysis itself is :mod:`certify.reports.item_analysis` (pure); this module reads the database
-and turns the analysis into :class:`~certify.reports.exports.Table` s that the page shows and the
+and turns the analysis into :class:`~certify.tables.Table` s that the page shows and the
 CSV/XLSX exports write, so both always agree. Candidates are keyed by attempt id: the item analysis
 names nobody.
 """
@@ -22,11 +22,13 @@ from sqlalchemy.orm import selectinload
 from certify.banks.models import ItemVersion
 from certify.db import db
 from certify.exams.models import Attempt, AttemptItem, AttemptState, Enrolment, Sitting
+from certify.grading.display import record_text
+from certify.grading.marking import item_title
 from certify.grading.models import ItemScore, Result, ResultStatus
 from certify.grading.results import answers_by_item, scored_version
 from certify.reports import item_analysis
-from certify.reports.exports import Column, Table
 from certify.reports.item_analysis import Analysis, ItemInfo, RecordAnswer
+from certify.tables import Column, Table
 from certify.tasks import TaskValidationError, get_task_type
 
 
@@ -107,9 +109,6 @@ def analyse_sitting(sitting: Sitting) -> SittingAnalysis:
 
 
 def _analyse(sitting: Sitting) -> SittingAnalysis:
-    from certify.grading.display import record_text
-    from certify.grading.marking import item_title
-
     results = list(db.session.scalars(
         sa.select(Result).join(Attempt, Result.attempt_id == Attempt.id)
         .join(Enrolment, Attempt.enrolment_id == Enrolment.id)

@@ -13,8 +13,9 @@ from certify.auth.decorators import role_required
 from certify.auth.models import Role
 from certify.db import db
 from certify.exams.models import Sitting
+from certify.grading.sitting_results import sitting_results_table
 from certify.reports import charts, operations
-from certify.reports.exports import Table, to_csv, to_xlsx
+from certify.tables import Table, to_csv, to_xlsx
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
 
@@ -100,8 +101,6 @@ def items_xlsx(sitting_id: int):
 @bp.route("/sitting/<int:sitting_id>/results.csv")
 @role_required(Role.ADMIN)
 def results_csv(sitting_id: int):
-    from certify.grading.operations import sitting_results_table
-
     sitting = _sitting(sitting_id)
     return _download(to_csv(sitting_results_table(sitting)), "text/csv",
                      f"sitting-{sitting.id}-results.csv")
@@ -110,8 +109,6 @@ def results_csv(sitting_id: int):
 @bp.route("/sitting/<int:sitting_id>/results.xlsx")
 @role_required(Role.ADMIN)
 def results_xlsx(sitting_id: int):
-    from certify.grading.operations import sitting_results_table
-
     sitting = _sitting(sitting_id)
     return _download(to_xlsx([(_("Results"), sitting_results_table(sitting))]), XLSX,
                      f"sitting-{sitting.id}-results.xlsx")

@@ -31,7 +31,7 @@ from flask import Flask, render_template, send_from_directory
 from werkzeug.serving import make_server
 
 from certify.config import CONTENT_SECURITY_POLICY
-from tests.conftest import skip_or_fail
+from tests.helpers import skip_or_fail
 
 ROOT = Path(__file__).resolve().parents[2]
 HARNESS = Path(__file__).resolve().parent / "harness"

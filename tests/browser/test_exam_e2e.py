@@ -18,8 +18,8 @@ from certify.clock import now_utc
 from certify.db import db
 from certify.exams.models import Attempt, AttemptItem, AttemptState, Response
 from tests.browser.browser_helpers import close, drag, drag_select, screen, span, wait_for
-from tests.conftest import TEST_PASSWORD
 from tests.factories import enrol, make_exam, make_item, make_practical_item, make_sitting, make_syllabus
+from tests.helpers import TEST_PASSWORD
 
 pytestmark = pytest.mark.browser
 

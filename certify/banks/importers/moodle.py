@@ -31,6 +31,7 @@ import hashlib
 import re
 from html.parser import HTMLParser
 from typing import Any, ClassVar
+from urllib.parse import unquote
 from xml.etree.ElementTree import Element, ParseError
 
 from defusedxml import DefusedXmlException
@@ -38,7 +39,7 @@ from defusedxml.ElementTree import fromstring
 from flask_babel import gettext as _
 
 from certify.banks.assets import AssetError, check_image
-from certify.banks.importers import ImportOptions, Parsed
+from certify.banks.importers.common import ImportOptions, Parsed
 from certify.banks.spec import (
     OPTION_IDS,
     REF,
@@ -226,7 +227,6 @@ class _Question:
                             src=src[:60]))
                 return ""
             name = src[len(PLUGINFILE):].split("?")[0]
-            from urllib.parse import unquote
 
             data = files.get(unquote(name))
             if data is None:

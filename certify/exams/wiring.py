@@ -13,26 +13,25 @@ from flask_babel import lazy_gettext as _l
 
 from certify.auth.models import Role
 from certify.demo import DemoLoader, add_loader
-from certify.main.registry import ADMIN_GROUP, DashboardPanel, NavItem, add_nav, add_panel
+from certify.exams import admin_views, demo, views
+from certify.exams.attempts.dashboard import candidate_sittings
+from certify.exams.attempts.expiry import sweep
+from certify.exams.operations import definitions, sittings
+from certify.exams.timing import format_clock
+from certify.registry import ADMIN_GROUP, DashboardPanel, NavItem, add_nav, add_panel
 
 
 def _candidate_panel(user: Any) -> dict[str, Any]:
-    from certify.exams.attempts.dashboard import candidate_sittings
-
     return {"cards": candidate_sittings(user)}
 
 
 def _staff_panel(user: Any) -> dict[str, Any]:
-    from certify.exams.operations import sittings
-
     now_open = [s for s in sittings() if s.window_state == "open"]
     upcoming = [s for s in sittings() if s.window_state == "upcoming"][::-1][:5]
     return {"open": now_open, "upcoming": upcoming}
 
 
 def _admin_panel(user: Any) -> dict[str, Any]:
-    from certify.exams.operations import definitions
-
     return {**_staff_panel(user), "exams": len(definitions(include_archived=False))}
 
 
@@ -44,7 +43,6 @@ def sweep_expired() -> None:
     For example, every minute: ``* * * * * cd /srv/certify && .venv/bin/flask --app certify
     sweep-expired``.
     """
-    from certify.exams.attempts.expiry import sweep
 
     submitted = sweep()
     click.echo(f"Submitted {len(submitted)} overdue attempt(s)"
@@ -52,9 +50,6 @@ def sweep_expired() -> None:
 
 
 def init_app(app: Flask) -> None:
-    from certify.exams import admin_views, demo, views
-    from certify.exams.timing import format_clock
-
     app.add_template_filter(format_clock, "exam_clock")
     app.register_blueprint(views.bp)
     app.register_blueprint(admin_views.bp)

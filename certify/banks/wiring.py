@@ -11,30 +11,25 @@ from flask import Flask
 from flask_babel import lazy_gettext as _l
 
 from certify.auth.models import Role
-from certify.banks import cli, views
-from certify.main.registry import DashboardPanel, NavItem, add_nav, add_panel
+from certify.banks import cli, queries, reviewing, views
+from certify.banks.demo import load_banks
+from certify.demo import DemoLoader, add_loader
+from certify.registry import DashboardPanel, NavItem, add_nav, add_panel
 
 
 def _examiner_panel(user: Any) -> dict[str, Any]:
-    from certify.banks import operations, queries
-
     queue = queries.review_queue()
     return {"mine": queries.status_counts(author_id=user.id),
-            "to_review": sum(1 for v in queue if operations.can_review(v, user)),
-            "waiting": sum(1 for v in queue if not operations.can_review(v, user)),
+            "to_review": sum(1 for v in queue if reviewing.can_review(v, user)),
+            "waiting": sum(1 for v in queue if not reviewing.can_review(v, user)),
             "bank": queries.status_counts()}
 
 
 def _admin_panel(user: Any) -> dict[str, Any]:
-    from certify.banks import queries
-
     return {"bank": queries.status_counts(), "queue": len(queries.review_queue())}
 
 
 def init_app(app: Flask) -> None:
-    from certify.banks.demo import load_banks
-    from certify.demo import DemoLoader, add_loader
-
     app.register_blueprint(views.bp)
     add_nav(app, NavItem("banks.index", _l("Bank"), Role.EXAMINER, order=30))
     add_nav(app, NavItem("banks.index", _l("Bank"), Role.ADMIN, order=30))
