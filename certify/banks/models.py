@@ -31,11 +31,6 @@ class ItemType(enum.StrEnum):
     PRACTICAL = "practical"
 
 
-#: Types a machine marks from the key; the others go to examiners (practical: unless auto-scored).
-OBJECTIVE_TYPES = frozenset({ItemType.SINGLE, ItemType.MULTIPLE, ItemType.TRUE_FALSE,
-                             ItemType.FILL_IN})
-
-
 class ItemStatus(enum.StrEnum):
     """An item's place in its lifecycle: draft → in review → approved → retired."""
 

@@ -161,11 +161,14 @@ def _make_form(item_type: str, data: ItemData | None) -> ItemForm:
 
 
 @bp.app_template_global("widget_scripts")
-def widget_scripts(task_type: str | None) -> list[str]:
-    """The scripts (under ``static/``) of a task type's labeling widget, registry first; none for
-    a type the registry does not know (the page then shows the records without a widget)."""
+def widget_scripts(task_type: str | None) -> list[tuple[str, bool]]:
+    """The scripts (under ``static/``) of a task type's labeling widget as ``(path, is_module)``:
+    the registry (an ES module) first, then the widget (a classic script, loaded with ``defer``:
+    module and deferred scripts run in document order). None for a type the registry does not
+    know (the page then shows the records without a widget)."""
     try:
-        return ["js/widgets/registry.js", get_task_type(task_type or "").candidate_script]
+        return [("js/widgets/registry.js", True),
+                (get_task_type(task_type or "").candidate_script, False)]
     except UnknownTaskTypeError:
         return []
 

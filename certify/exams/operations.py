@@ -545,7 +545,3 @@ def csv_template() -> str:
     return ("email,candidate_id,extra_time_pct\n"
             "candidate@example.org,,0\n"
             ",11010519491231002X,25\n")
-
-
-def bands() -> tuple[str, ...]:
-    return tuple(BANDS)

@@ -106,6 +106,11 @@ def _harness_app(cases: dict[str, dict[str, Any]]) -> Flask:
         return render_template("page.html", case=spec, title=spec["task"]["title"],
                                task_type=spec["task"]["task_type"], widgets=WIDGETS)
 
+    @harness.get("/blank")
+    def blank() -> str:
+        """A page of the harness's origin, for tests that import a module of static/js."""
+        return "<!doctype html><html lang=\"en\"><head><title>blank</title></head><body></body></html>"
+
     @harness.get("/harness-assets/<path:path>")
     def asset(path: str) -> Any:
         return send_from_directory(HARNESS, path)
