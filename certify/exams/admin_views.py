@@ -7,7 +7,6 @@ is for administrators and examiners.
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from decimal import Decimal
 from typing import Any
 
 from flask import (
@@ -32,11 +31,11 @@ from certify.db import db
 from certify.exams import operations, supply
 from certify.exams.attempts import AttemptError, expiry, invigilation, reading
 from certify.exams.blueprint import FormBlueprint
+from certify.exams.definition_editor import DefinitionEditor
 from certify.exams.forms import (
     ITEM_TYPE_LABELS,
     REVIEW_POLICY_LABELS,
     AddTimeForm,
-    DefinitionForm,
     EnrolCsvForm,
     EnrolForm,
     ExtraTimeForm,
@@ -44,12 +43,8 @@ from certify.exams.forms import (
     VoidForm,
 )
 from certify.exams.models import Enrolment, ExamDefinition, Sitting
-from certify.exams.operations import DefinitionData, ExamError, SittingData
+from certify.exams.operations import ExamError, SittingData
 from certify.formutil import choices
-from certify.i18n import localised
-from certify.parsing import whole_number
-from certify.syllabus import operations as syllabus
-from certify.syllabus.models import Level
 
 bp = Blueprint("exam_admin", __name__)
 
@@ -81,153 +76,15 @@ def definitions():
                            labels=ITEM_TYPE_LABELS)
 
 
-def _difficulty(form: DefinitionForm) -> dict[str, int] | None:
-    values = {"easy": form.easy_pct.data, "medium": form.medium_pct.data,
-              "hard": form.hard_pct.data}
-    if all(v is None for v in values.values()):
-        return None
-    return {band: int(v or 0) for band, v in values.items()}
-
-
-def _counts(blueprint: FormBlueprint, problems: list[str]) -> dict[str, int]:
-    counts = {}
-    for row in blueprint.rows:
-        raw = (request.form.get(f"count-{row.unit}") or "").strip()
-        if not raw:
-            continue
-        if whole_number(raw, maximum=10_000) is None:
-            problems.append(_("Items per unit: “%(value)s” for %(unit)s is not a whole number.",
-                              value=raw, unit=row.unit))
-            continue
-        counts[row.unit] = int(raw)
-    return counts
-
-
 def _definition_page(exam: ExamDefinition | None):  # type: ignore[no-untyped-def]
-    locked = exam is not None and operations.has_attempts(exam)
-    if locked and exam is not None and request.method == "POST":
-        # Locked settings are shown disabled (so not sent): keep the stored ones.
-        formdata = request.form.copy()
-        for key, values in _locked_formdata(exam).items():
-            formdata.setlist(key, values)
-        form = DefinitionForm(formdata=formdata)
-    else:
-        form = DefinitionForm()
-    levels = syllabus.levels()
-    form.level.choices = choices([(lv.id, localised(lv, "name")) for lv in levels])
-    form.item_types.choices = choices(
-        (t, ITEM_TYPE_LABELS[t]) for t in operations.allowed_types("theory"))
-    if request.method == "GET":
-        _fill_definition_form(form, exam)
-    problems: list[str] = []
-    notes: list[str] = []
-    blueprint = report = level = None
-    if request.method == "POST" and form.validate():
-        level = db.session.get(Level, form.level.data)
-        component = form.component.data
-        types = (operations.allowed_types("skills") if component == "skills"
-                 else form.item_types.data)
-        try:
-            blueprint = operations.derive_blueprint(level, component, form.item_count.data,
-                                                    item_types=types,
-                                                    difficulty=_difficulty(form))
-        except ExamError as exc:
-            problems += exc.problems
-        if blueprint is not None:
-            basis = f"{level.id}:{component}:{form.item_count.data}"
-            note = (form.note.data or "").strip()
-            if form.basis.data == basis:
-                blueprint = blueprint.with_counts(_counts(blueprint, problems), note)
-            else:
-                if form.basis.data:
-                    notes.append(_("The items per unit were derived again from the weight table "
-                                   "for the new level, component or number of items."))
-                blueprint = blueprint.with_counts({}, note)
-            form.basis.data = basis
-            if locked and exam is not None:
-                blueprint = FormBlueprint.from_json(exam.blueprint)
-            report = supply.report(level, blueprint)
-        if blueprint is not None and not problems and request.form.get("action") == "save":
-            data = DefinitionData(
-                title=form.title.data, level=level, component=form.component.data,
-                duration_minutes=form.duration_minutes.data, pass_mark=form.pass_mark.data,
-                blueprint=blueprint, instructions=form.instructions.data or "",
-                review_policy=form.review_policy.data, shuffle_items=form.shuffle_items.data,
-                shuffle_options=form.shuffle_options.data)
-            try:
-                if exam is None:
-                    exam = operations.create_definition(data, actor=current_user)
-                    flash(_("The exam “%(title)s” is saved: the bank can supply it.",
-                            title=exam.title), "success")
-                else:
-                    operations.update_definition(exam, data, actor=current_user)
-                    flash(_("The exam “%(title)s” is saved.", title=exam.title), "success")
-            except ExamError as exc:
-                problems += exc.problems
-            else:
-                return redirect(url_for("exam_admin.definition", exam_id=exam.id))
-    elif request.method == "GET" and exam is not None:
-        level = exam.level
-        blueprint = FormBlueprint.from_json(exam.blueprint)
-        report = supply.report(level, blueprint)
-    return render_template("exams/admin/definition_form.html", form=form, exam=exam,
-                           locked=locked, blueprint=blueprint, report=report, level=level,
-                           problems=problems, notes=notes)
-
-
-def _fill_definition_form(form: DefinitionForm, exam: ExamDefinition | None) -> None:
-    if exam is None:
-        form.component.data = request.args.get("component", "theory")
-        form.item_count.data = 50 if form.component.data == "theory" else 3
-        form.duration_minutes.data = 90 if form.component.data == "theory" else 120
-        form.pass_mark.data = Decimal(60)
-        form.item_types.data = ["single", "multiple", "true_false", "fill_in"]
-        form.shuffle_items.data = form.shuffle_options.data = True
-        return
-    _fill_locked(form, exam)
-    form.title.data = exam.title
-    form.review_policy.data = exam.review_policy
-    form.instructions.data = exam.instructions
-
-
-def _locked_formdata(exam: ExamDefinition) -> dict[str, list[str]]:
-    """The stored values of the settings that are locked once candidates have sat the exam."""
-    blueprint = FormBlueprint.from_json(exam.blueprint)
-    mix = blueprint.difficulty or {}
-    data = {
-        "level": [str(exam.level_id)], "component": [exam.component],
-        "item_count": [str(blueprint.total)], "duration_minutes": [str(exam.duration_minutes)],
-        "pass_mark": [str(exam.pass_mark)],
-        "item_types": [] if exam.component == "skills" else list(blueprint.item_types),
-        "easy_pct": [str(mix["easy"])] if "easy" in mix else [],
-        "medium_pct": [str(mix["medium"])] if "medium" in mix else [],
-        "hard_pct": [str(mix["hard"])] if "hard" in mix else [],
-        "shuffle_items": ["y"] if exam.shuffle_items else [],
-        "shuffle_options": ["y"] if exam.shuffle_options else [],
-        "note": [blueprint.note],
-        "basis": [f"{exam.level_id}:{exam.component}:{blueprint.total}"],
-    }
-    for row in blueprint.rows:
-        data[f"count-{row.unit}"] = [str(row.count)]
-    return data
-
-
-def _fill_locked(form: DefinitionForm, exam: ExamDefinition) -> None:
-    """Set the fields that decide forms, clocks and results from the stored definition."""
-    blueprint = FormBlueprint.from_json(exam.blueprint)
-    form.level.data = exam.level_id
-    form.component.data = exam.component
-    form.item_count.data = blueprint.total
-    form.duration_minutes.data = exam.duration_minutes
-    form.pass_mark.data = exam.pass_mark
-    form.item_types.data = [] if exam.component == "skills" else list(blueprint.item_types)
-    mix = blueprint.difficulty or {}
-    form.easy_pct.data, form.medium_pct.data, form.hard_pct.data = (
-        mix.get("easy"), mix.get("medium"), mix.get("hard"))
-    form.shuffle_items.data = exam.shuffle_items
-    form.shuffle_options.data = exam.shuffle_options
-    form.note.data = blueprint.note
-    form.basis.data = f"{exam.level_id}:{exam.component}:{blueprint.total}"
+    posted = request.form if request.method == "POST" else None
+    editor = DefinitionEditor.open(exam, posted, component=request.args.get("component"))
+    new = exam is None
+    if editor.derive() and request.form.get("action") == "save" and editor.save(current_user):
+        flash(_("The exam “%(title)s” is saved: the bank can supply it.", title=editor.exam.title)
+              if new else _("The exam “%(title)s” is saved.", title=editor.exam.title), "success")
+        return redirect(url_for("exam_admin.definition", exam_id=editor.exam.id))
+    return render_template("exams/admin/definition_form.html", **editor.context())
 
 
 @bp.route("/admin/exams/new", methods=["GET", "POST"])
