@@ -4,12 +4,14 @@ Usage::
 
     python bench/bench_item_analysis.py [--candidates 300] [--runs 5]
 
+Nothing is served from a cache: every timed run computes the analysis afresh (a first view).
 Builds a throw-away SQLite database with the bundled content, one Level 4 theory sitting and one
 Level 4 skills sitting of ``--candidates`` simulated, graded and marked candidates each (the demo's
 own simulation), then times the analysis (database reads, scoring tables, statistics) of each
 sitting ``--runs`` times and prints the median and the worst run, and the time of the items page
 itself through the test client. The report pages compute it three times per view (the page and its
-two charts), so the figure that matters is three times the median against a page budget of 500 ms.
+two charts), so without a cache a first view costs three analyses; with it, one analysis and two
+look-ups (the fingerprint of the sitting's results). The page figure is a first view.
 """
 
 from __future__ import annotations
@@ -77,6 +79,7 @@ def main() -> None:
             sitting = db.session.get(Sitting, sitting_id)
             for _ in range(args.runs):
                 db.session.expire_all()
+                getattr(reports, "_CACHE", {}).clear()  # time the analysis, not a cache hit
                 begin = time.perf_counter()
                 report = reports.analyse_sitting(sitting)
                 times.append(time.perf_counter() - begin)
@@ -86,17 +89,27 @@ def main() -> None:
         client.post("/login", data={"email": examiner.email, "password": examiner.password})
         page = []
         for _ in range(args.runs):
+            getattr(reports, "_CACHE", {}).clear()  # a first view: nothing computed yet
             begin = time.perf_counter()
             for url in (f"/reports/sitting/{sitting_id}/items",
                         f"/reports/sitting/{sitting_id}/chart/histogram.svg",
                         f"/reports/sitting/{sitting_id}/chart/scatter.svg"):
                 assert client.get(url).status_code == 200, url
             page.append(time.perf_counter() - begin)
+        with app.app_context():
+            sitting = db.session.get(Sitting, sitting_id)
+            reports.analyse_sitting(sitting)
+            hits = []
+            for _ in range(args.runs):
+                begin = time.perf_counter()
+                reports.analyse_sitting(sitting)  # served from the cache: only the fingerprint
+                hits.append(time.perf_counter() - begin)
         median = statistics.median(times)
         print(f"{title}: {args.candidates} candidates, {items} items: analysis median "
-              f"{median * 1000:.0f} ms, worst {max(times) * 1000:.0f} ms; page + 2 charts median "
-              f"{statistics.median(page) * 1000:.0f} ms (budget 500 ms: "
-              f"{'met' if statistics.median(page) < 0.5 else 'NOT met'})")
+              f"{median * 1000:.0f} ms, worst {max(times) * 1000:.0f} ms; from the cache "
+              f"{statistics.median(hits) * 1000:.1f} ms; first view (page + 2 charts) median "
+              f"{statistics.median(page) * 1000:.0f} ms, without the cache about "
+              f"{3 * median * 1000:.0f} ms")
 
 
 if __name__ == "__main__":

@@ -42,9 +42,10 @@ def index():
 @bp.route("/sitting/<int:sitting_id>/items")
 @role_required(Role.EXAMINER, Role.ADMIN)
 def items(sitting_id: int):
-    report = operations.analyse_sitting(_sitting(sitting_id))
+    sitting = _sitting(sitting_id)
+    report = operations.analyse_sitting(sitting)
     return render_template(
-        "reports/items.html", report=report, sitting=report.sitting,
+        "reports/items.html", report=report, sitting=sitting,
         items=operations.item_table(report), summary=operations.summary_table(report),
         distractors=report.analysis.distractors, records=operations.record_tables(report),
         suspects=report.analysis.suspects,
@@ -77,8 +78,9 @@ def chart(sitting_id: int, name: str):
 
 
 def _item_tables(sitting_id: int) -> tuple[Sitting, list[tuple[str, Table]]]:
-    report = operations.analyse_sitting(_sitting(sitting_id))
-    return report.sitting, [(_("Items"), operations.item_table(report)),
+    sitting = _sitting(sitting_id)
+    report = operations.analyse_sitting(sitting)
+    return sitting, [(_("Items"), operations.item_table(report)),
                             (_("Summary"), operations.summary_table(report)),
                             (_("Distractors"), operations.distractor_table(report)),
                             (_("Records"), operations.record_table(report))]
