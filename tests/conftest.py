@@ -32,6 +32,7 @@ from tests.helpers import (
     TEST_PASSWORD,
     AuthActions,
     IsolatedClient,
+    QueryCounter,
     create_schema,
     empty_tables,
     ensure_database,
@@ -108,6 +109,13 @@ def app(app_factory: Callable[..., Flask]) -> Iterator[Flask]:
     application = app_factory()
     with application.app_context():
         yield application
+
+
+@pytest.fixture
+def count_queries(app: Flask) -> Callable[[], QueryCounter]:
+    """Return ``count_queries()``: a context manager counting the SQL statements sent inside it
+    (by the test or by the requests its client makes): ``with count_queries() as n: …; n.count``."""
+    return lambda: QueryCounter(db.engine)
 
 
 @pytest.fixture

@@ -128,6 +128,26 @@ class AuthActions:
         return (client or self.client).post("/logout")
 
 
+class QueryCounter:
+    """Counts the SQL statements an engine sends inside a ``with`` block (guards against N+1)."""
+
+    def __init__(self, engine: sa.Engine) -> None:
+        self.engine = engine
+        self.count = 0
+        self.statements: list[str] = []
+
+    def _seen(self, conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        self.count += 1
+        self.statements.append(statement)
+
+    def __enter__(self) -> QueryCounter:
+        sa.event.listen(self.engine, "before_cursor_execute", self._seen)
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        sa.event.remove(self.engine, "before_cursor_execute", self._seen)
+
+
 def csrf_token_from(html: str) -> str:
     """Return the CSRF token of the first form in ``html``."""
     match = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html) or re.search(

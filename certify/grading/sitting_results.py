@@ -12,6 +12,7 @@ from typing import Any
 import sqlalchemy as sa
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import selectinload
 
 from certify.banks.models import Item, ItemVersion
 from certify.db import db
@@ -54,7 +55,9 @@ STATE_LABELS = {
 
 
 def sitting_lines(sitting: Sitting) -> list[SittingLine]:
-    enrolments = sorted(sitting.enrolments, key=lambda e: (e.candidate.name, e.id))
+    enrolments = sorted(db.session.scalars(
+        sa.select(Enrolment).where(Enrolment.sitting_id == sitting.id)
+        .options(selectinload(Enrolment.candidate))), key=lambda e: (e.candidate.name, e.id))
     attempts = {a.enrolment_id: a for a in sitting_attempts(sitting)}
     results = {r.attempt_id: r for r in db.session.scalars(
         sa.select(Result).where(Result.attempt_id.in_([a.id for a in attempts.values()])))}

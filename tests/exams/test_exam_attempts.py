@@ -410,14 +410,28 @@ def test_items_of_a_fill_in_and_short_answer_exam(app, candidate, login_as):
     assert wrong.status_code == 422 and "one per blank" in wrong.get_json()["error"]
 
 
-def test_a_candidate_with_no_bank_left_for_a_second_sitting_still_sees_the_first(app, candidate):
+def test_a_candidate_with_no_bank_left_for_a_second_sitting_still_sees_the_first(app, candidate,
+                                                                              login_as):
     level = make_syllabus(4)
-    stock_bank(level)
+    items = stock_bank(level)
     exam = make_definition(level)
     first = make_sitting(exam, title="Morning")
-    enrol(first, candidate)
+    attempt = start(enrol(first, candidate))
+    second = make_sitting(exam, title="Afternoon")
+    enrolment = enrol(second, candidate)
+    for item in items:  # the bank can no longer supply the exam
+        item.status = "retired"
+    db.session.commit()
     cards = dashboard.candidate_sittings(candidate)
-    assert [c.status for c in cards] == ["open"]
+    assert [(c.sitting.title, c.status) for c in cards] == [("Morning", "in_progress"),
+                                                            ("Afternoon", "open")]
+    client = login_as(candidate)
+    refused = client.post(f"/sittings/{second.id}/start", data={})
+    assert refused.status_code == 200 and "question bank is missing items" in refused.text
+    assert db.session.get(type(enrolment), enrolment.id).attempt is None  # nothing started
+    page = client.get("/dashboard").text
+    assert "Morning" in page and "Afternoon" in page
+    assert client.get(f"/attempts/{attempt.id}/items/1").status_code == 200
 
 
 def test_a_box_on_an_imported_image_is_saved(app, candidate, login_as):
