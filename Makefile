@@ -49,8 +49,10 @@ run: demo
 test: $(VENV)/.installed-test translations
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
+# ruff, then the layering contracts of setup.cfg [importlinter] (docs/developing.md, "Layers").
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 
 bench-scoring: $(VENV)/.installed-test
 	$(BIN)/python bench/bench_scoring.py

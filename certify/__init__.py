@@ -6,12 +6,13 @@ The app factory reads as a list: configuration, extensions, then each domain's b
 from __future__ import annotations
 
 from collections.abc import Mapping
-from pathlib import Path
 from typing import Any
 
 from flask import Flask
 
-ROOT = Path(__file__).resolve().parent.parent
+from certify.settings import ROOT
+
+__all__ = ["ROOT", "create_app"]
 __version__ = "0.1.0"
 
 
@@ -20,9 +21,20 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
 
     :param test_config: settings that override every other source (tests use it).
     """
+    # Imported here, not at the top: importing any module of certify imports this package first,
+    # and the whole app with it would make every import a cycle.
     from certify import cli, i18n, models, settings, web  # noqa: F401  (models: every table)
+    from certify.admin import views as admin_views
+    from certify.auth import wiring as auth_wiring
+    from certify.banks import wiring as banks_wiring
+    from certify.certificates import setup as certificates_wiring  # wiring.py once certs renames it
     from certify.db import db, finish_request_transaction
+    from certify.exams import wiring as exams_wiring
     from certify.extensions import csrf, limiter, migrate
+    from certify.grading import wiring as grading_wiring
+    from certify.main import wiring as main_wiring
+    from certify.reports import wiring as reports_wiring
+    from certify.syllabus import wiring as syllabus_wiring
 
     app = Flask(
         __name__,
@@ -40,24 +52,14 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     web.init_app(app)
     app.after_request(finish_request_transaction)
 
-    from certify.admin import views as admin_views
-    from certify.auth import setup as auth_setup
-    from certify.banks import setup as banks_setup
-    from certify.certificates import setup as certificates_setup
-    from certify.exams import setup as exams_setup
-    from certify.grading import setup as grading_setup
-    from certify.main import views as main_views
-    from certify.reports import setup as reports_setup
-    from certify.syllabus import setup as syllabus_setup
-
-    auth_setup.init_app(app)
-    syllabus_setup.init_app(app)
-    banks_setup.init_app(app)
-    exams_setup.init_app(app)
-    grading_setup.init_app(app)
-    reports_setup.init_app(app)
-    certificates_setup.init_app(app)
-    app.register_blueprint(main_views.bp)
+    auth_wiring.init_app(app)
+    syllabus_wiring.init_app(app)
+    banks_wiring.init_app(app)
+    exams_wiring.init_app(app)
+    grading_wiring.init_app(app)
+    reports_wiring.init_app(app)
+    certificates_wiring.init_app(app)
+    main_wiring.init_app(app)
     app.register_blueprint(admin_views.bp)
     cli.init_app(app)
     return app

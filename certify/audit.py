@@ -7,16 +7,18 @@ the change it records, so the log and the data never disagree.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 from flask import has_request_context, request
 from flask_login import current_user
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from certify.auth.models import User
 from certify.clock import now_utc
 from certify.db import JSONType, UTCDateTime, db
+
+if TYPE_CHECKING:  # annotations only: the audit log sits below the packages whose acts it records
+    from certify.auth.models import User
 
 
 class AuditEvent(db.Model):
@@ -36,7 +38,7 @@ class AuditEvent(db.Model):
     ip: Mapped[str | None] = mapped_column(sa.String(45))
     details: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
 
-    actor: Mapped[User | None] = relationship()
+    actor: Mapped[User | None] = relationship("User")
 
     __table_args__ = (sa.Index("ix_audit_event_target", "target_type", "target_id"),)
 
@@ -67,3 +69,22 @@ def audit(
     )
     db.session.add(event)
     return event
+
+
+def events_for(target: Any, *, as_actor: bool = False, oldest_first: bool = False,
+               limit: int | None = None) -> list[AuditEvent]:
+    """The audit events about ``target`` (any model with an ``id``), newest first.
+
+    :param as_actor: also the events ``target`` (a user) did themselves.
+    :param oldest_first: in the order they happened (a timeline) instead.
+    :param limit: at most this many.
+    """
+    about = sa.and_(AuditEvent.target_type == type(target).__name__,
+                    AuditEvent.target_id == str(target.id))
+    query = sa.select(AuditEvent).where(
+        sa.or_(about, AuditEvent.actor_id == target.id) if as_actor else about)
+    order = (AuditEvent.created_dt, AuditEvent.id)
+    query = query.order_by(*(order if oldest_first else (c.desc() for c in order)))
+    if limit is not None:
+        query = query.limit(limit)
+    return list(db.session.scalars(query))

@@ -10,8 +10,21 @@ from flask import Flask, current_app
 from flask_migrate import upgrade
 
 from certify import demo
+from certify.auth import operations as accounts
+from certify.auth.demo import DEMO_ACCOUNTS
 from certify.auth.models import Role
+from certify.auth.validation import (
+    candidate_id_problem,
+    name_problem,
+    normalise_candidate_id,
+    normalise_name,
+)
 from certify.db import db, refresh_statistics
+from certify.main.models import Marker
+from certify.syllabus.operations import export_syllabus as run_export
+from certify.syllabus.operations import get_occupation
+from certify.syllabus.operations import import_syllabus as run_import
+from certify.syllabus.spec import SyllabusError, dump_yaml, load_yaml
 
 
 def _echo_problems(problems: list[str]) -> None:
@@ -29,8 +42,6 @@ def init_db() -> None:
 @click.command("load-demo")
 def load_demo() -> None:
     """Load the bundled syllabus, banks and demo accounts (once), and print the demo logins."""
-    from certify.main.models import Marker
-
     if db.session.get(Marker, demo.MARKER) is not None:
         click.echo("The demo content is loaded already.")
     else:
@@ -45,7 +56,7 @@ def load_demo() -> None:
             raise
         refresh_statistics()
     click.echo("\nDemo logins (public passwords: never load the demo on a real server):")
-    for account in demo.DEMO_ACCOUNTS:
+    for account in DEMO_ACCOUNTS:
         roles = ", ".join(sorted(r.value for r in account.roles))
         click.echo(f"  {roles:<10} {account.email:<40} {account.password}")
 
@@ -60,14 +71,6 @@ def load_demo() -> None:
 def create_user(email: str, name: str, roles: tuple[str, ...], candidate_id: str | None,
                 password: str) -> None:
     """Create an account (e.g. the first administrator)."""
-    from certify.auth import operations
-    from certify.auth.validation import (
-        candidate_id_problem,
-        name_problem,
-        normalise_candidate_id,
-        normalise_name,
-    )
-
     name = normalise_name(name)
     if name_problem(name):
         raise click.BadParameter(f"not a usable name ({name_problem(name)})", param_hint="--name")
@@ -83,9 +86,9 @@ def create_user(email: str, name: str, roles: tuple[str, ...], candidate_id: str
             f"use at least {current_app.config['PASSWORD_MIN_LENGTH']} characters",
             param_hint="--password")
     try:
-        user = operations.create_user(name=name, email=email, password=password,
+        user = accounts.create_user(name=name, email=email, password=password,
                                       roles={Role(r) for r in roles}, candidate_id=candidate_id)
-    except operations.AccountError as exc:
+    except accounts.AccountError as exc:
         raise click.ClickException(exc.message) from exc
     db.session.commit()
     click.echo(f"Created user {user.id}: {user.email} ({', '.join(sorted(roles))})")
@@ -96,9 +99,6 @@ def create_user(email: str, name: str, roles: tuple[str, ...], candidate_id: str
 @click.option("--dry-run", is_flag=True, help="Show what would change and change nothing.")
 def import_syllabus(path: Path, dry_run: bool) -> None:
     """Import the syllabus from a YAML file (all or nothing)."""
-    from certify.syllabus.operations import import_syllabus as run_import
-    from certify.syllabus.spec import SyllabusError, load_yaml
-
     try:
         summary = run_import(load_yaml(path.read_bytes()), dry_run=dry_run)
     except SyllabusError as exc:
@@ -124,10 +124,6 @@ def import_syllabus(path: Path, dry_run: bool) -> None:
 @click.argument("path", type=click.Path(dir_okay=False, path_type=Path), required=False)
 def export_syllabus(path: Path | None) -> None:
     """Export the syllabus as YAML (to PATH, or to standard output)."""
-    from certify.syllabus.operations import export_syllabus as run_export
-    from certify.syllabus.operations import get_occupation
-    from certify.syllabus.spec import dump_yaml
-
     occupation = get_occupation()
     if occupation is None:
         raise click.ClickException("there is no syllabus in the database")
@@ -149,6 +145,5 @@ def db_info() -> None:
 
 
 def init_app(app: Flask) -> None:
-    demo.init_app(app)
     for command in (init_db, load_demo, create_user, import_syllabus, export_syllabus, db_info):
         app.cli.add_command(command)

@@ -47,7 +47,6 @@ def localised(obj: Any, attr: str) -> str:
 
 
 def init_app(app: Flask) -> None:
-    app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", "translations")
     babel.init_app(app, locale_selector=select_locale)
     app.add_template_filter(localised, "loc")
     app.add_template_global(is_chinese)

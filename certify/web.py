@@ -1,10 +1,12 @@
-"""Cross-cutting web behaviour: security headers, the session cookie, error pages, template helpers."""
+"""Cross-cutting web behaviour: security headers, the session cookie, error pages, and the request
+helpers every package's views use (:func:`wants_json`, :func:`safe_next`)."""
 
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlsplit
 
-from flask import Flask, current_app, jsonify, render_template, request
+from flask import Flask, current_app, jsonify, render_template, request, url_for
 from flask.sessions import SecureCookieSessionInterface
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
@@ -12,8 +14,26 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
-from certify.auth.decorators import wants_json
 from certify.parsing import MAX_ID
+
+
+def wants_json() -> bool:
+    """Return whether the current request asks for JSON rather than a page."""
+    if request.is_json:
+        return True
+    best = request.accept_mimetypes.best_match(["application/json", "text/html"])
+    return best == "application/json" and request.accept_mimetypes[best] > request.accept_mimetypes[
+        "text/html"
+    ]
+
+
+def safe_next(target: str | None, default: str = "main.dashboard") -> str:
+    """Return ``target`` when it is a path on this site, else the URL of ``default``."""
+    if target:
+        parts = urlsplit(target)
+        if not parts.scheme and not parts.netloc and target.startswith("/") and "\\" not in target:
+            return target
+    return url_for(default)
 
 
 class SessionInterface(SecureCookieSessionInterface):
@@ -43,18 +63,6 @@ def security_headers(response: Any) -> Any:
         # serve them from cache to the next person.
         headers.setdefault("Cache-Control", "no-store")
     return response
-
-
-ERROR_TITLES = {
-    400: "Bad request",
-    403: "Not allowed",
-    404: "Not found",
-    405: "Method not allowed",
-    409: "Conflict",
-    413: "Too large",
-    429: "Too many requests",
-    500: "Server error",
-}
 
 
 def handle_http_error(exc: HTTPException, *, as_json: bool | None = None) -> Any:
@@ -98,17 +106,3 @@ def init_app(app: Flask) -> None:
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
-
-    @app.context_processor
-    def inject() -> dict[str, Any]:
-        from flask_login import current_user
-
-        from certify.auth.forms import LanguageForm
-        from certify.main.registry import nav_tree
-
-        return {
-            "nav_tree": nav_tree(app, current_user),
-            "language_form": LanguageForm(formdata=None),
-            "body_en": app.config["EXAMINING_BODY_EN"],
-            "body_zh": app.config["EXAMINING_BODY_ZH"],
-        }

@@ -13,7 +13,6 @@ Tests that need PostgreSQL whatever the main database is (concurrency, crash saf
 from __future__ import annotations
 
 import os
-import re
 import shutil
 import sqlite3
 from collections.abc import Callable, Iterator
@@ -23,23 +22,24 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 from flask import Flask
-from flask.globals import _cv_app
 from flask.testing import FlaskClient
 
 from certify import create_app
 from certify.auth.models import Role, User
 from certify.db import db
-
-IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
-DEFAULT_PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
-TEST_PASSWORD = "correct horse battery"
-
-
-def skip_or_fail(reason: str) -> None:
-    """Skip outside CI; fail in CI, where every environment the suite needs must be there."""
-    if IN_CI:
-        pytest.fail(f"CI=true and {reason}", pytrace=False)
-    pytest.skip(reason)
+from tests.helpers import (
+    DEFAULT_PG_URL,
+    TEST_PASSWORD,
+    AuthActions,
+    IsolatedClient,
+    QueryCounter,
+    create_schema,
+    empty_tables,
+    ensure_database,
+    make_settings,
+    pg_reachable,
+    skip_or_fail,
+)
 
 
 def _worker_database(url: str, worker: str) -> str:
@@ -47,37 +47,7 @@ def _worker_database(url: str, worker: str) -> str:
     if worker in ("master", ""):
         return url
     base = sa.make_url(url)
-    return _ensure_database(base.set(database=f"{base.database}_{worker}"))
-
-
-def pg_reachable(url: str) -> str | None:
-    """Return why PostgreSQL at ``url`` cannot be used, or ``None`` when it answers."""
-    try:
-        engine = sa.create_engine(url)
-        with engine.connect() as conn:
-            conn.execute(sa.text("SELECT 1"))
-        engine.dispose()
-    except Exception as exc:  # any driver or network failure means "not reachable"
-        first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        return f"PostgreSQL is not reachable at {sa.make_url(url).render_as_string()}: {first_line}"
-    return None
-
-
-def _create_schema(url: str) -> None:
-    app = create_app({"DATABASE_URL": url, "SECRET_KEY": "schema", "CERTIFICATE_SECRET": "schema",
-                      "TESTING": True})
-    with app.app_context():
-        db.drop_all()
-        db.create_all()
-        db.engine.dispose()
-
-
-def _empty_tables(app: Flask) -> None:
-    with app.app_context():
-        db.session.remove()
-        names = ", ".join(f'"{t.name}"' for t in db.metadata.sorted_tables)
-        with db.engine.begin() as conn:
-            conn.exec_driver_sql(f"TRUNCATE {names} RESTART IDENTITY CASCADE")
+    return ensure_database(base.set(database=f"{base.database}_{worker}"))
 
 
 @pytest.fixture(scope="session")
@@ -96,52 +66,13 @@ def main_database(tmp_path_factory: pytest.TempPathFactory, worker_id_safe: str)
         if problem:
             pytest.fail(f"CERTIFY_TEST_DATABASE_URL is set but {problem}", pytrace=False)
         url = _worker_database(url, worker_id_safe)
-        _create_schema(url)
+        create_schema(url)
         return {"kind": "postgresql", "url": url}
     template = tmp_path_factory.mktemp("schema") / "template.sqlite3"
-    _create_schema(f"sqlite:///{template}")
+    create_schema(f"sqlite:///{template}")
     # The template is copied per test; leave no WAL beside it.
     sqlite3.connect(template).execute("PRAGMA journal_mode = DELETE").close()
     return {"kind": "sqlite", "template": template}
-
-
-def make_settings(tmp_path: Path, url: str, **overrides: Any) -> dict[str, Any]:
-    settings = {
-        "TESTING": True,
-        "DATABASE_URL": url,
-        "INSTANCE_PATH": str(tmp_path / "instance"),
-        "SECRET_KEY": "test-secret-key",
-        "CERTIFICATE_SECRET": "test-certificate-secret",
-        "WTF_CSRF_ENABLED": False,
-        "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
-        "RATELIMIT_STORAGE_URI": "memory://",
-        "SERVER_NAME": None,
-    }
-    settings.update(overrides)
-    return settings
-
-
-class IsolatedClient(FlaskClient):
-    """A test client whose every request gets its own application context, like a real one.
-
-    Tests hold an app context for direct database work; Flask would otherwise reuse it for the
-    client's requests, sharing ``g`` (Flask-Login's cached user) and the session's identity map
-    between requests. Before a request, the test's own transaction is committed (so nothing it
-    holds, e.g. SQLite's write lock, blocks the request); after it, the test's objects are expired
-    so that they show what the request stored.
-    """
-
-    def open(self, *args: Any, **kwargs: Any) -> Any:
-        outer = _cv_app.get(None)
-        if outer is not None:
-            db.session.commit()
-        token = _cv_app.set(None)  # type: ignore[arg-type]
-        try:
-            return super().open(*args, **kwargs)
-        finally:
-            _cv_app.reset(token)
-            if outer is not None:
-                db.session.expire_all()
 
 
 @pytest.fixture
@@ -166,7 +97,7 @@ def app_factory(tmp_path: Path, main_database: dict[str, Any]) -> Iterator[Calla
         with app.app_context():
             db.session.remove()
     if main_database["kind"] == "postgresql" and made:
-        _empty_tables(made[0])
+        empty_tables(made[0])
     for app in made:
         with app.app_context():
             db.engine.dispose()
@@ -178,6 +109,13 @@ def app(app_factory: Callable[..., Flask]) -> Iterator[Flask]:
     application = app_factory()
     with application.app_context():
         yield application
+
+
+@pytest.fixture
+def count_queries(app: Flask) -> Callable[[], QueryCounter]:
+    """Return ``count_queries()``: a context manager counting the SQL statements sent inside it
+    (by the test or by the requests its client makes): ``with count_queries() as n: …; n.count``."""
+    return lambda: QueryCounter(db.engine)
 
 
 @pytest.fixture
@@ -206,8 +144,8 @@ def pg_app_factory(tmp_path: Path, pg_url: str, worker_id_safe: str):  # type: i
     """Like ``app_factory`` but always on PostgreSQL, in a database of its own (per worker)."""
     base = sa.make_url(pg_url)
     suffix = "" if worker_id_safe in ("master", "") else f"_{worker_id_safe}"
-    url = _ensure_database(base.set(database=f"{base.database}_pg{suffix}"))
-    _create_schema(url)
+    url = ensure_database(base.set(database=f"{base.database}_pg{suffix}"))
+    create_schema(url)
     made: list[Flask] = []
 
     def make(**overrides: Any) -> Flask:
@@ -221,17 +159,6 @@ def pg_app_factory(tmp_path: Path, pg_url: str, worker_id_safe: str):  # type: i
         with app.app_context():
             db.session.remove()
             db.engine.dispose()
-
-
-def _ensure_database(url: sa.URL) -> str:
-    """Create the PostgreSQL database ``url`` names when it does not exist; return the URL."""
-    admin = sa.create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        if not conn.scalar(sa.text("SELECT 1 FROM pg_database WHERE datname = :n"),
-                           {"n": url.database}):
-            conn.exec_driver_sql(f'CREATE DATABASE "{url.database}"')
-    admin.dispose()
-    return url.render_as_string(hide_password=False)
 
 
 # Users and logging in -----------------------------------------------------------------------------
@@ -277,23 +204,6 @@ def candidate(make_user: Callable[..., User]) -> User:
     return make_user(Role.CANDIDATE, name="张伟")
 
 
-class AuthActions:
-    """Log a test client in and out through the real forms."""
-
-    def __init__(self, client: FlaskClient) -> None:
-        self.client = client
-
-    def login(self, user_or_email: User | str, password: str = TEST_PASSWORD,
-              client: FlaskClient | None = None) -> Any:
-        email = user_or_email if isinstance(user_or_email, str) else user_or_email.email
-        response = (client or self.client).post(
-            "/login", data={"email": email, "password": password})
-        return response
-
-    def logout(self, client: FlaskClient | None = None) -> Any:
-        return (client or self.client).post("/logout")
-
-
 @pytest.fixture
 def auth(client: FlaskClient) -> AuthActions:
     return AuthActions(client)
@@ -310,14 +220,6 @@ def login_as(app: Flask) -> Callable[[User], FlaskClient]:
         return c
 
     return make
-
-
-def csrf_token_from(html: str) -> str:
-    """Return the CSRF token of the first form in ``html``."""
-    match = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html) or re.search(
-        r'name="csrf-token" content="([^"]+)"', html)
-    assert match, "no CSRF token in the page"
-    return match.group(1)
 
 
 def pytest_sessionstart(session: pytest.Session) -> None:

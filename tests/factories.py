@@ -16,6 +16,7 @@ from certify.auth.models import User
 from certify.banks.models import Item, ItemStatus, ItemType, ItemVersion, VersionStatus
 from certify.clock import now_utc
 from certify.db import db
+from certify.exams import timing
 from certify.exams.models import (
     Attempt,
     AttemptItem,
@@ -179,9 +180,9 @@ def make_attempt(enrolment: Enrolment, items: list[Item], *, started: datetime |
     """An in-progress attempt whose form is exactly ``items`` (their live versions), in order."""
     started = started or now_utc()
     exam = enrolment.sitting.exam
-    minutes = exam.duration_minutes * (1 + enrolment.extra_time_pct / 100)
     attempt = Attempt(enrolment=enrolment, seed=seed, started_dt=started,
-                      deadline_dt=started + timedelta(minutes=minutes),
+                      deadline_dt=timing.deadline(started, exam.duration_minutes,
+                                                  enrolment.extra_time_pct),
                       script_number=f"S{secrets.randbelow(10**8):08d}",
                       state=AttemptState.IN_PROGRESS.value)
     db.session.add(attempt)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
+from certify.auth.demo import DEMO_ACCOUNTS
 from certify.auth.models import Role, User
 from certify.db import db
-from certify.demo import DEMO_ACCOUNTS
 from certify.syllabus.models import Level
 
 

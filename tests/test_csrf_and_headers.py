@@ -8,7 +8,7 @@ import sqlalchemy as sa
 
 from certify.auth.models import User
 from certify.db import db
-from tests.conftest import TEST_PASSWORD, csrf_token_from
+from tests.helpers import TEST_PASSWORD, csrf_token_from
 
 
 def test_state_changing_post_without_token_is_refused(app_factory):

@@ -14,7 +14,7 @@ from flask import render_template
 
 ROOT = Path(__file__).resolve().parent.parent
 PO = ROOT / "certify" / "translations" / "zh" / "LC_MESSAGES" / "messages.po"
-REGISTRY_JS = ROOT / "certify" / "static" / "js" / "widgets" / "registry.js"
+WIDGET_STRINGS_JS = ROOT / "certify" / "static" / "js" / "widgets" / "strings.js"
 KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "_l": None, "lazy_gettext": None}
 
 PERCENT = re.compile(r"%\((\w+)\)[sdf]")
@@ -69,9 +69,9 @@ def test_translations_keep_every_placeholder():
 
 
 def _default_strings() -> dict[str, str]:
-    source = REGISTRY_JS.read_text(encoding="utf-8")
-    block = source[source.index("var DEFAULT_STRINGS = {"):]
-    block = block[:block.index("\n  };")]
+    source = WIDGET_STRINGS_JS.read_text(encoding="utf-8")
+    block = source[source.index("export const DEFAULT_STRINGS = {"):]
+    block = block[:block.index("\n};")]
     pairs = re.findall(r'^\s+(\w+): ("(?:[^"\\]|\\.)*")', block, re.M)
     return {key: json.loads(value) for key, value in pairs}
 

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-import sqlalchemy as sa
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from certify.audit import AuditEvent
+from certify.admin import queries
+from certify.audit import events_for
 from certify.auth import operations
 from certify.auth.decorators import role_required
 from certify.auth.forms import ConfirmForm, UserCreateForm, UserDetailsForm, UserRolesForm
-from certify.auth.models import Role, User, UserRole
+from certify.auth.models import Role, User
 from certify.db import db
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -22,16 +22,9 @@ PAGE_SIZE = 50
 @bp.route("/users/")
 @role_required(Role.ADMIN)
 def users():
-    query = sa.select(User).order_by(User.name)
     text = (request.args.get("q") or "").strip()
-    if text:
-        like = f"%{text.lower()}%"
-        query = query.where(sa.or_(sa.func.lower(User.name).like(like),
-                                   User.email.like(like), User.candidate_id.like(like.upper())))
     role = request.args.get("role")
-    if role in {r.value for r in Role}:
-        query = query.where(User.id.in_(sa.select(UserRole.user_id).where(UserRole.role == role)))
-    page = db.paginate(query, per_page=PAGE_SIZE, error_out=False)
+    page = db.paginate(queries.users(text, role), per_page=PAGE_SIZE, error_out=False)
     return render_template("admin/users.html", page=page, q=text, role=role)
 
 
@@ -71,13 +64,7 @@ def user(user_id: int):
         else:
             flash(_("The roles are saved."), "success")
             return redirect(url_for("admin.user", user_id=person.id))
-    events = db.session.scalars(
-        sa.select(AuditEvent)
-        .where(sa.or_(AuditEvent.actor_id == person.id,
-                      sa.and_(AuditEvent.target_type == "User",
-                              AuditEvent.target_id == str(person.id))))
-        .order_by(AuditEvent.created_dt.desc()).limit(20)
-    ).all()
+    events = events_for(person, as_actor=True, limit=20)
     details = UserDetailsForm(formdata=None, obj=person)
     return render_template("admin/user.html", person=person, form=form, details=details,
                            confirm=ConfirmForm(), events=events)
@@ -124,9 +111,6 @@ def set_active(user_id: int):
 @bp.route("/audit")
 @role_required(Role.ADMIN)
 def audit_log():
-    query = sa.select(AuditEvent).order_by(AuditEvent.created_dt.desc(), AuditEvent.id.desc())
     action = (request.args.get("action") or "").strip()
-    if action:
-        query = query.where(AuditEvent.action.like(f"{action}%"))
-    page = db.paginate(query, per_page=PAGE_SIZE, error_out=False)
+    page = db.paginate(queries.audit_events(action), per_page=PAGE_SIZE, error_out=False)
     return render_template("admin/audit.html", page=page, action=action)

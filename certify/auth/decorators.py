@@ -6,7 +6,7 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any, TypeVar
 
-from flask import abort, request
+from flask import abort
 from flask_login import current_user
 
 from certify.auth.models import Role
@@ -52,13 +52,3 @@ def login_required(view: F) -> F:
 
     wrapped.required_roles = frozenset(Role)  # type: ignore[attr-defined]
     return wrapped  # type: ignore[return-value]
-
-
-def wants_json() -> bool:
-    """Return whether the current request asks for JSON rather than a page."""
-    if request.is_json:
-        return True
-    best = request.accept_mimetypes.best_match(["application/json", "text/html"])
-    return best == "application/json" and request.accept_mimetypes[best] > request.accept_mimetypes[
-        "text/html"
-    ]

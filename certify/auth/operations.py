@@ -7,7 +7,8 @@ import secrets
 from datetime import timedelta
 
 import sqlalchemy as sa
-from flask import current_app, has_request_context, request
+from flask import current_app
+from flask_babel import gettext as _
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from certify.audit import audit
@@ -30,8 +31,6 @@ def find_user_by_email(email: str) -> User | None:
 
 
 def _check_unique(email: str, candidate_id: str | None, *, exclude: User | None = None) -> None:
-    from flask_babel import gettext as _
-
     query = sa.select(User).where(User.email == email)
     if exclude is not None:
         query = query.where(User.id != exclude.id)
@@ -115,11 +114,13 @@ def _dummy_hash() -> str:
     return generate_password_hash(secrets.token_hex(16))
 
 
-def start_session(user: User) -> UserSession:
-    """Open a new login session for ``user`` (the caller logs it in with Flask-Login)."""
-    ua = request.user_agent.string[:255] if has_request_context() else None
-    ip = request.remote_addr if has_request_context() else None
-    row = UserSession(user_id=user.id, ip=ip, user_agent=ua)
+def start_session(user: User, *, ip: str | None = None,
+                  user_agent: str | None = None) -> UserSession:
+    """Open a new login session for ``user`` (the caller logs it in with Flask-Login).
+
+    :param ip: the client's address and ``user_agent`` its browser, kept with the session.
+    """
+    row = UserSession(user_id=user.id, ip=ip, user_agent=user_agent)
     db.session.add(row)
     db.session.flush()
     user.session_token = row.token
@@ -159,8 +160,6 @@ def load_session_user(token: str) -> User | None:
 
 def set_roles(user: User, roles: set[Role], *, actor: User) -> None:
     """Change ``user``'s roles (audited). An administrator cannot take away their own admin role."""
-    from flask_babel import gettext as _
-
     before = sorted(r.value for r in user.roles)
     if user.id == actor.id and Role.ADMIN in user.roles and Role.ADMIN not in roles:
         raise AccountError("is_admin", _("You cannot remove your own administrator role."))
@@ -174,8 +173,6 @@ def set_roles(user: User, roles: set[Role], *, actor: User) -> None:
 
 def set_active(user: User, active: bool, *, actor: User) -> None:
     """Deactivate (ending every session) or reactivate ``user`` (audited)."""
-    from flask_babel import gettext as _
-
     if user.id == actor.id and not active:
         raise AccountError("active", _("You cannot deactivate your own account."))
     if user.is_active == active:
@@ -196,8 +193,6 @@ def set_active(user: User, active: bool, *, actor: User) -> None:
 
 def change_password(user: User, current: str, new: str) -> None:
     """Change ``user``'s password after checking the current one; other sessions are ended."""
-    from flask_babel import gettext as _
-
     if not user.check_password(current):
         audit("auth.password_change_failed", user, actor=user)
         raise AccountError("current", _("The current password is wrong."))
@@ -224,8 +219,6 @@ def update_details(user: User, *, name: str, email: str, candidate_id: str | Non
     :raise AccountError: the e-mail or ID number belongs to someone else, or a candidate would be
         left without an ID number.
     """
-    from flask_babel import gettext as _
-
     email = email.strip().lower()
     candidate_id = candidate_id or None
     if user.has_role(Role.CANDIDATE) and not candidate_id:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from flask import (
     Blueprint,
     current_app,
@@ -21,17 +19,9 @@ from certify.auth import operations
 from certify.auth.decorators import login_required
 from certify.auth.forms import ChangePasswordForm, LoginForm, RegisterForm
 from certify.extensions import limiter
+from certify.web import safe_next
 
 bp = Blueprint("auth", __name__)
-
-
-def safe_next(target: str | None, default: str = "main.dashboard") -> str:
-    """Return ``target`` when it is a path on this site, else the URL of ``default``."""
-    if target:
-        parts = urlsplit(target)
-        if not parts.scheme and not parts.netloc and target.startswith("/") and "\\" not in target:
-            return target
-    return url_for(default)
 
 
 def _login_failed(response) -> bool:  # type: ignore[no-untyped-def]
@@ -41,6 +31,23 @@ def _login_failed(response) -> bool:  # type: ignore[no-untyped-def]
 
 def _account_key() -> str:
     return "login-account:" + (request.form.get("email") or "").strip().lower()[:254]
+
+
+def _fresh_session() -> None:
+    """Start the cookie session afresh, keeping only the chosen language (session fixation)."""
+    locale = session.get("locale")
+    session.clear()
+    if locale:
+        session["locale"] = locale
+
+
+def _log_in(user) -> None:  # type: ignore[no-untyped-def]
+    """Log ``user`` in: a fresh cookie session and a new login session record."""
+    _fresh_session()
+    operations.start_session(user, ip=request.remote_addr,
+                             user_agent=request.user_agent.string[:255])
+    login_user(user)
+    session.permanent = True
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -58,14 +65,7 @@ def login():
         user = operations.authenticate(form.email.data, form.password.data)
         if user is not None:
             next_url = safe_next(request.args.get("next"))
-            locale = session.get("locale")
-            # A fresh session on every login: nothing from before survives (session fixation).
-            session.clear()
-            if locale:
-                session["locale"] = locale
-            operations.start_session(user)
-            login_user(user)
-            session.permanent = True
+            _log_in(user)
             return redirect(next_url)
         flash(_("Wrong e-mail address or password."), "error")
     return render_template("auth/login.html", form=form)
@@ -76,10 +76,7 @@ def logout():
     if current_user.is_authenticated:
         operations.end_session(current_user.session_token)
         logout_user()
-    locale = session.get("locale")
-    session.clear()
-    if locale:
-        session["locale"] = locale
+    _fresh_session()
     flash(_("You are logged out."), "info")
     return redirect(url_for("main.index"))
 
@@ -99,13 +96,7 @@ def register():
         except operations.AccountError as exc:
             getattr(form, exc.field).errors.append(exc.message)
         else:
-            locale = session.get("locale")
-            session.clear()
-            if locale:
-                session["locale"] = locale
-            operations.start_session(user)
-            login_user(user)
-            session.permanent = True
+            _log_in(user)
             flash(_("Welcome, %(name)s. Your candidate account is ready.", name=user.name),
                   "success")
             return redirect(url_for("main.dashboard"))

@@ -26,13 +26,14 @@ from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
-from flask import current_app, has_app_context, url_for
+from flask import current_app, url_for
 from flask_babel import gettext as _
 from PIL import Image, UnidentifiedImageError
 
 from certify.auth.models import User
 from certify.banks.models import Asset
 from certify.db import db
+from certify.settings import setting
 
 #: Pillow format → the Content-Type the file is served with.
 IMAGE_TYPES = {"PNG": "image/png", "JPEG": "image/jpeg", "GIF": "image/gif", "WEBP": "image/webp"}
@@ -67,8 +68,8 @@ class CheckedFile:
         return len(self.data)
 
 
-def _limit(name: str, default: int) -> int:
-    return int(current_app.config.get(name, default)) if has_app_context() else default
+def _limit(name: str) -> int:
+    return int(setting(name))
 
 
 def _human(size: int) -> str:
@@ -81,8 +82,8 @@ def check_image(data: bytes, filename: str = "") -> CheckedFile:
     :raise AssetError: naming the file and what is wrong.
     """
     name = filename or _("the image")
-    max_bytes = _limit("MAX_IMAGE_BYTES", 5 * 1024 * 1024)
-    max_pixels = _limit("MAX_IMAGE_PIXELS", 40_000_000)
+    max_bytes = _limit("MAX_IMAGE_BYTES")
+    max_pixels = _limit("MAX_IMAGE_PIXELS")
     if len(data) > max_bytes:
         raise AssetError(_("%(name)s is %(size)s; images may be at most %(limit)s.", name=name,
                            size=_human(len(data)), limit=_human(max_bytes)))
@@ -134,7 +135,7 @@ def check_audio(data: bytes, filename: str = "") -> CheckedFile:
     :raise AssetError: naming the file and what is wrong.
     """
     name = filename or _("the audio clip")
-    max_bytes = _limit("MAX_AUDIO_BYTES", 10 * 1024 * 1024)
+    max_bytes = _limit("MAX_AUDIO_BYTES")
     if len(data) > max_bytes:
         raise AssetError(_("%(name)s is %(size)s; audio clips may be at most %(limit)s.",
                            name=name, size=_human(len(data)), limit=_human(max_bytes)))

@@ -18,11 +18,12 @@ from decimal import Decimal
 
 import sqlalchemy as sa
 
+from certify.apportion import apportion
 from certify.banks.models import Item, ItemStatus, ItemVersion, VersionStatus
 from certify.banks.queries import COMPONENT_TYPES, live_versions
 from certify.db import db
-from certify.exams.blueprint import apportion
 from certify.syllabus.models import Component, Level, Unit
+from certify.syllabus.operations import get_level
 
 #: Size of the bundled default exams: theory papers of 50 items, skills exams of 3 tasks.
 DEFAULT_TOTALS = {Component.THEORY.value: 50, Component.SKILLS.value: 3}
@@ -31,7 +32,6 @@ DEFAULT_TOTALS = {Component.THEORY.value: 50, Component.SKILLS.value: 3}
 def _level(level: Level | int) -> Level:
     if isinstance(level, Level):
         return level
-    from certify.syllabus.operations import get_level
 
     found = get_level(level)
     if found is None:

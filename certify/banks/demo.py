@@ -8,18 +8,17 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from certify.auth.operations import find_user_by_email
+from certify.banks.importers import read_path
+from certify.banks.imports import import_items
 from certify.banks.spec import BankError
+from certify.demo import BANK_DIR
 
 AUTHOR = "examiner@demo.certify.example.org"
 REVIEWER = "reviewer@demo.certify.example.org"
 
 
 def load_banks(echo: Callable[[str], None]) -> None:
-    from certify.auth.operations import find_user_by_email
-    from certify.banks.importers import read_path
-    from certify.banks.operations import import_items
-    from certify.demo import BANK_DIR
-
     author, reviewer = find_user_by_email(AUTHOR), find_user_by_email(REVIEWER)
     if author is None or reviewer is None:
         raise RuntimeError("the demo examiners are missing: the accounts loader runs first")

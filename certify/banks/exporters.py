@@ -23,6 +23,11 @@ from decimal import Decimal
 from xml.etree import ElementTree as ET
 
 import yaml
+from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
 
 from certify.banks.assets import EXTENSIONS, ref_sha
 from certify.banks.practical import MEDIA_FIELDS, gold_lines
@@ -72,12 +77,6 @@ def to_csv(items: Iterable[ItemData]) -> tuple[bytes, list[str]]:
 
 def to_xlsx(items: Iterable[ItemData]) -> tuple[bytes, list[str]]:
     """A bank workbook: one sheet, text cells only, with lists for type, status and difficulty."""
-    from openpyxl import Workbook
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-    from openpyxl.styles import Alignment, Font
-    from openpyxl.utils import get_column_letter
-    from openpyxl.worksheet.datavalidation import DataValidation
-
     header, rows, skipped = _table(items)
     workbook = Workbook()
     sheet = workbook.active

@@ -30,7 +30,7 @@ from wtforms import (
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, Regexp
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from certify.banks.spec import LANGUAGE, OPTION_IDS, ItemData, format_number
+from certify.banks.spec import LANGUAGE, OPTION_IDS, ItemData, format_number, parse_rubric
 from certify.formutil import choices
 from certify.yamlinput import safe_load
 
@@ -375,14 +375,10 @@ class PracticalForm(ItemForm):
             return None, [f"{_l('Scoring policy')}: {exc}"]
 
     def rubric_list(self) -> list[dict] | None:
-        from certify.banks.spec import parse_rubric
-
         rubric, _problems = parse_rubric(_rubric_text(self))
         return rubric or None
 
     def rubric_problems(self) -> list[str]:
-        from certify.banks.spec import parse_rubric
-
         return parse_rubric(_rubric_text(self))[1]
 
     def overtime(self) -> dict[str, Any]:
@@ -391,6 +387,23 @@ class PracticalForm(ItemForm):
                 "per_minute": float(per_minute) if per_minute is not None else 1.0,
                 "stop_after_minutes": self.overtime_stop.data if self.overtime_stop.data
                 is not None else 5}
+
+    def values(self) -> tuple[dict[str, Any], list[str]]:
+        """The form's fields as the plain values :func:`certify.banks.authoring.practical_item`
+        takes, and the problems found reading them (YAML, rubric)."""
+        config, config_problems = self.config()
+        policy, policy_problems = self.policy()
+        return {
+            "ref": (self.ref.data or "").strip(), "task_type": self.task_type.data or "",
+            "title": self.title.data or "", "units": list(self.units.data or []), "config": config,
+            "instructions": self.instructions.data or "", "difficulty": self.difficulty.data,
+            "points": self.points.data or 0,
+            "time_limit_minutes": self.time_limit_minutes.data or 0, "overtime": self.overtime(),
+            "metric": (self.metric.data or "").strip() or None, "policy": policy,
+            "rubric": self.rubric_list(), "explanation": self.explanation.data or "",
+            "language": (self.language.data or "").strip(),
+            "change_note": self.change_note.data or "",
+        }, [*config_problems, *policy_problems, *self.rubric_problems()]
 
     def load(self, data: ItemData) -> None:
         super().load(data)
@@ -486,3 +499,30 @@ class ImportForm(FlaskForm):
     difficulty = SelectField(_l("Difficulty"), coerce=int, choices=choices(DIFFICULTY_CHOICES),
                              default=3)
 
+
+# Forms of the bank pages -------------------------------------------------------------------------
+
+class FilterForm(Form):
+    """The bank list's filters (read from the query string; the view fills the choices)."""
+
+    level = SelectField(choices=[], validators=[Optional()])
+    unit = SelectField(choices=[], validators=[Optional()])
+    type = SelectField(choices=[], validators=[Optional()])
+    status = SelectField(choices=[], validators=[Optional()])
+    difficulty = SelectField(choices=[], validators=[Optional()])
+    q = StringField(validators=[Optional()])
+    mine = StringField(validators=[Optional()])
+
+
+class CoverageForm(Form):
+    """The coverage page's level, component and number of items."""
+
+    level = SelectField(choices=[])
+    component = SelectField(choices=[])
+    total = IntegerField(validators=[Optional(), NumberRange(min=1, max=500)])
+
+
+class AssetUploadForm(FlaskForm):
+    """An image or audio file for the asset library."""
+
+    file = FileField(_l("Image or audio file"), validators=[FileRequired()])

@@ -28,6 +28,8 @@ from functools import lru_cache
 import nh3
 from markdown_it import MarkdownIt
 
+from certify.banks.assets import asset_url
+
 #: Tags of the Markdown subset (see docs/formats.md §2).
 ALLOWED_TAGS = frozenset({
     "p", "br", "strong", "em", "code", "pre", "ul", "ol", "li", "blockquote", "hr",
@@ -50,8 +52,6 @@ _MATH_TOKEN = re.compile("\ue002(\\d+)\ue003")
 
 
 def _default_asset_url(sha256: str) -> str:
-    from certify.banks.assets import asset_url
-
     return asset_url(sha256)
 
 

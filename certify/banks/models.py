@@ -31,11 +31,6 @@ class ItemType(enum.StrEnum):
     PRACTICAL = "practical"
 
 
-#: Types a machine marks from the key; the others go to examiners (practical: unless auto-scored).
-OBJECTIVE_TYPES = frozenset({ItemType.SINGLE, ItemType.MULTIPLE, ItemType.TRUE_FALSE,
-                             ItemType.FILL_IN})
-
-
 class ItemStatus(enum.StrEnum):
     """An item's place in its lifecycle: draft → in review → approved → retired."""
 
@@ -87,7 +82,7 @@ class Item(db.Model):
     #: Lifecycle state, kept in step with the versions by the bank operations.
     status: Mapped[str] = mapped_column(sa.String(20), default=ItemStatus.DRAFT.value, index=True)
     #: Language of the item's text (``zh``, ``en`` …); an exam bound to a language draws only its
-    #: items (``Blueprint.language``).
+    #: items (``FormBlueprint.language``).
     language: Mapped[str] = mapped_column(sa.String(10), default="en", index=True)
     #: The same item in another language (a translated pair names each other; see
     #: :mod:`certify.banks.translations`).
@@ -155,7 +150,7 @@ class ItemVersion(db.Model):
     #: Why this version was made (e.g. "gold label of r07 corrected").
     change_note: Mapped[str] = mapped_column(sa.Text, default="")
     #: Everyone who wrote this version (its creator and anyone who edited it while a draft): none
-    #: of them may approve it (four-eyes rule, enforced in ``certify.banks.operations``).
+    #: of them may approve it (four-eyes rule, enforced in ``certify.banks.reviewing``).
     contributor_ids: Mapped[list[int]] = mapped_column(JSONType, default=list)
     #: Lower-cased plain text of the stem, options and task title for the bank's text search
     #: (JSON columns cannot be searched alike on SQLite and PostgreSQL).

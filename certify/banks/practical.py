@@ -19,6 +19,7 @@ from typing import Any
 
 from flask_babel import gettext as _
 
+import certify.tasks as tasks
 from certify.banks.assets import ASSET_PREFIX, ref_sha
 from certify.banks.spec import (
     MAX_POINTS,
@@ -40,7 +41,6 @@ DEFAULT_OVERTIME = {"allowed": False, "per_minute": 1, "stop_after_minutes": 5}
 
 
 def _tasks():
-    import certify.tasks as tasks
 
     return tasks
 

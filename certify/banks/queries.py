@@ -1,4 +1,5 @@
-"""Finding items: the filtered bank list, the review queue, and live versions for exams.
+"""Reading the bank: the filtered list, the review queue, live versions for exams, syllabus units
+by reference, and a stored version as :class:`~certify.banks.spec.ItemData`.
 
 The list filters on each item's newest version (its "head"): what an examiner last wrote. Exams draw
 from :func:`live_versions`: the approved version of every item that is not retired.
@@ -20,9 +21,36 @@ from certify.banks.models import (
     VersionStatus,
     item_version_unit,
 )
+from certify.banks.spec import ItemData, normal_decimal
 from certify.db import db
 from certify.parsing import whole_number
 from certify.syllabus.models import Component, Level, Unit
+
+
+def units_by_ref() -> dict[str, Unit]:
+    """Every syllabus unit by its reference (``L4:2.1``)."""
+    rows = db.session.execute(sa.select(Unit, Level.number).join(Level, Unit.level_id == Level.id))
+    return {f"L{number}:{unit.code}": unit for unit, number in rows}
+
+
+def version_data(version: ItemVersion, *, status: str | None = None) -> ItemData:
+    """A stored version as :class:`ItemData` (what exports and edit forms start from)."""
+    item = version.item
+    if status is None:
+        if item.status == ItemStatus.RETIRED.value:
+            status = ItemStatus.RETIRED.value
+        elif version.status == VersionStatus.SUPERSEDED.value:
+            status = ItemStatus.APPROVED.value
+        else:
+            status = version.status
+    return ItemData(
+        ref=item.ref, type=item.type, units=[u.ref for u in version.units],
+        difficulty=version.difficulty, points=normal_decimal(version.points), stem=version.stem,
+        content=version.content or {}, key=version.key or {}, explanation=version.explanation,
+        language=item.language, translation=item.translation.ref if item.translation else None,
+        status=status, author=item.author.email if item.author else None,
+        change_note=version.change_note)
+
 
 #: Item types each exam component draws.
 COMPONENT_TYPES: dict[str, tuple[str, ...]] = {
@@ -159,8 +187,6 @@ def status_counts(author_id: int | None = None) -> dict[str, int]:
 
 def export_data(items: Iterable[Item], *, live: bool = False) -> tuple[list, list[str]]:
     """:class:`ItemData` of each item's newest version (or live one), and refs that have no live one."""
-    from certify.banks.operations import version_data
-
     data, skipped = [], []
     for item in items:
         version = item.live_version if live else item.head

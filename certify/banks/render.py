@@ -15,6 +15,7 @@ from typing import Any
 from certify.banks import assets
 from certify.banks.markup import blank_numbers, render_markdown
 from certify.banks.models import ItemVersion
+from certify.tasks import get_task_type
 
 #: Record fields that hold a file reference (``asset:<sha256>`` once imported).
 MEDIA_FIELDS = ("image", "audio", "attachment")
@@ -34,7 +35,6 @@ def _options(content: dict[str, Any], option_order: Sequence[str] | None) -> lis
 def candidate_record(task_type: str, record: dict[str, Any]) -> dict[str, Any]:
     """A practical record as a candidate's browser may have it: shown fields, asset URLs."""
     try:
-        from certify.tasks import get_task_type
 
         shown = get_task_type(task_type).candidate_record(record)
     except (ImportError, LookupError):

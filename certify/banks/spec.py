@@ -7,7 +7,7 @@ docs/formats.md §2 are the vocabulary of validation: a problem names the column
 
 Nothing here touches the database: units are checked for their form (``L4:2.1``) only; whether they
 exist, who the author is and what the bank already holds is checked by
-:func:`certify.banks.operations.import_items`.
+:func:`certify.banks.imports.import_items`.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from typing import Any
 from flask_babel import gettext as _
 
 from certify.banks.markup import blank_numbers
+from certify.errors import ProblemsError
 
 TYPES = ("single", "multiple", "true_false", "fill_in", "short_answer", "practical")
 FILE_TYPES = TYPES[:-1]
@@ -102,12 +103,15 @@ class Problem:
         return f"{where}: {self.message}" if where else self.message
 
 
-class BankError(ValueError):
-    """Input that cannot be imported or saved; ``problems`` lists everything found."""
+class BankError(ProblemsError):
+    """Input that cannot be imported or saved; ``problems`` lists everything found (as
+    :class:`Problem` s; plain sentences are wrapped)."""
 
-    def __init__(self, problems: Iterable[Problem | str]):
-        self.problems = [p if isinstance(p, Problem) else Problem(p) for p in problems]
-        super().__init__("; ".join(map(str, self.problems[:10])))
+    shown = 10
+    problems: list[Problem]
+
+    def collect(self, problems: Iterable[Problem | str]) -> list[Problem]:
+        return [p if isinstance(p, Problem) else Problem(p) for p in problems]
 
 
 @dataclass
@@ -115,7 +119,7 @@ class ItemData:
     """One item version's editable content, independent of the database.
 
     ``content`` and ``key`` have the shapes of docs/contracts.md §1. ``status``/``author``/``change_note``
-    are what a file asks for (import rules in :mod:`certify.banks.operations`). ``media`` maps a
+    are what a file asks for (import rules in :mod:`certify.banks.imports`). ``media`` maps a
     practical record's file path to a checked file to store (see :mod:`certify.banks.assets`).
     """
 

@@ -1,8 +1,9 @@
 """Bank pages: the item list, authoring, review, coverage, import/export, assets.
 
 Examiners write and review; administrators may look at everything (changing the bank needs the
-examiner role, which an administrator can also hold). Views parse, call :mod:`certify.banks.operations`
-and render; every rule is enforced there.
+examiner role, which an administrator can also hold). Views parse, call the use-case modules
+(:mod:`~certify.banks.authoring`, :mod:`~certify.banks.reviewing`, :mod:`~certify.banks.imports`,
+:mod:`~certify.banks.uploads`) and render; every rule is enforced there.
 """
 
 from __future__ import annotations
@@ -27,19 +28,30 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_login import current_user
-from wtforms import Form, IntegerField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import NumberRange, Optional
 
 from certify.auth.decorators import login_required, role_required
 from certify.auth.models import Role
-from certify.banks import assets, coverage, exporters, operations, practical, queries
+from certify.banks import (
+    assets,
+    authoring,
+    coverage,
+    exporters,
+    imports,
+    practical,
+    queries,
+    reviewing,
+    uploads,
+)
 from certify.banks.diff import version_diff
 from certify.banks.forms import (
     COLUMN_FIELDS,
     FORMS,
     STATUS_LABELS,
     TYPE_LABELS,
+    AssetUploadForm,
+    CoverageForm,
+    FilterForm,
     ImportForm,
     ItemForm,
     PracticalForm,
@@ -48,14 +60,15 @@ from certify.banks.forms import (
     grow,
 )
 from certify.banks.importers import ImportOptions, Media, read_file
-from certify.banks.importers.practical import parse_jsonl, store_media
 from certify.banks.markup import render_markdown
 from certify.banks.models import Item, ItemVersion
 from certify.banks.render import candidate_item
-from certify.banks.spec import BankError, ItemData, Problem, parse_units, row_to_item
+from certify.banks.spec import BankError, ItemData, Problem, row_to_item
 from certify.db import db
 from certify.formutil import choices
 from certify.syllabus.models import Component
+from certify.syllabus.operations import levels
+from certify.tasks import UnknownTaskTypeError, get_task_type, task_types
 
 bp = Blueprint("banks", __name__, url_prefix="/bank")
 STAFF = (Role.EXAMINER, Role.ADMIN)
@@ -79,8 +92,6 @@ def _version_or_404(item: Item, number: int) -> ItemVersion:
 
 def unit_choices(kinds: tuple[str, ...] = ("function", "work_content", "skill", "knowledge")) -> list:
     """Units as select choices grouped by level (``L4:2.1`` → "2.1 Data classification …")."""
-    from certify.syllabus.operations import levels
-
     out = []
     for level in levels():
         for unit in level.units:
@@ -92,8 +103,6 @@ def unit_choices(kinds: tuple[str, ...] = ("function", "work_content", "skill", 
 
 
 def _task_type_choices() -> list:
-    from certify.tasks import task_types
-
     return choices((name, f"{t.label} ({name})") for name, t in task_types().items())
 
 
@@ -119,47 +128,19 @@ def _attach_problems(form: ItemForm, problems: list[Problem]) -> list[str]:
     return general
 
 
+def _upload(field) -> bytes | None:  # type: ignore[no-untyped-def]
+    upload = field.data
+    return upload.read() if upload and getattr(upload, "filename", "") else None
+
+
 def _practical_data(form: PracticalForm, base: ItemData | None) -> tuple[ItemData | None,
                                                                         list[Problem]]:
-    """Build a practical item from the form, its uploads and (when editing) the current version."""
-    problems: list[Problem] = []
-    config, config_problems = form.config()
-    policy, policy_problems = form.policy()
-    for message in [*config_problems, *policy_problems, *form.rubric_problems()]:
-        problems.append(Problem(message))
-    task = (base.content.get("task") if base else None) or {}
-    records = task.get("records") or []
-    gold = practical.gold_lines(base.key) if base else []
-    for field, target in ((form.records, "records"), (form.gold, "gold")):
-        upload = field.data
-        if upload and getattr(upload, "filename", ""):
-            try:
-                text = upload.read().decode("utf-8-sig")
-            except UnicodeDecodeError:
-                problems.append(Problem(_("is not UTF-8 text"), column=f"{target}.jsonl"))
-                continue
-            lines = parse_jsonl(text, f"{target}.jsonl", None, problems)
-            if target == "records":
-                records = lines
-            else:
-                gold = lines
-    uploads = {Path(f.filename).name: f.read() for f in (form.media.data or [])
-               if getattr(f, "filename", "")}
-    records = [dict(r) for r in records]
-    media = store_media(records, lambda path: uploads.get(Path(path).name), None,
-                         form.ref.data or "", problems)
-    units, bad = parse_units("; ".join(form.units.data or []))
-    problems += [Problem(message, column="units") for message in bad]
-    data = practical.build_item(
-        ref=(form.ref.data or "").strip(), task_type=form.task_type.data or "",
-        title=form.title.data or "", units=units, records=records, gold=gold, config=config,
-        instructions=form.instructions.data or "", difficulty=form.difficulty.data,
-        points=form.points.data or 0, time_limit_minutes=form.time_limit_minutes.data or 0,
-        overtime=form.overtime(), metric=(form.metric.data or "").strip() or None, policy=policy,
-        rubric=form.rubric_list(), explanation=form.explanation.data or "",
-        language=(form.language.data or "").strip(), change_note=form.change_note.data or "",
-        media=media)
-    return (None if problems else data), problems
+    fields, problems = form.values()
+    media = {Path(f.filename).name: f.read() for f in (form.media.data or [])
+             if getattr(f, "filename", "")}
+    return authoring.practical_item(fields, base=base, records_file=_upload(form.records),
+                                    gold_file=_upload(form.gold), media_files=media,
+                                    problems=problems)
 
 
 def _form_data(form: ItemForm, base: ItemData | None) -> tuple[ItemData | None, list[Problem]]:
@@ -180,28 +161,19 @@ def _make_form(item_type: str, data: ItemData | None) -> ItemForm:
 
 
 @bp.app_template_global("widget_scripts")
-def widget_scripts(task_type: str | None) -> list[str]:
-    """The scripts (under ``static/``) of a task type's labeling widget, registry first; none for
-    a type the registry does not know (the page then shows the records without a widget)."""
-    from certify.tasks import UnknownTaskTypeError, get_task_type
-
+def widget_scripts(task_type: str | None) -> list[tuple[str, bool]]:
+    """The scripts (under ``static/``) of a task type's labeling widget as ``(path, is_module)``:
+    the registry (an ES module) first, then the widget (a classic script, loaded with ``defer``:
+    module and deferred scripts run in document order). None for a type the registry does not
+    know (the page then shows the records without a widget)."""
     try:
-        return ["js/widgets/registry.js", get_task_type(task_type or "").candidate_script]
+        return [("js/widgets/registry.js", True),
+                (get_task_type(task_type or "").candidate_script, False)]
     except UnknownTaskTypeError:
         return []
 
 
 # -- the list ------------------------------------------------------------------------------------
-
-class FilterForm(Form):
-    level = SelectField(choices=[], validators=[Optional()])
-    unit = SelectField(choices=[], validators=[Optional()])
-    type = SelectField(choices=[], validators=[Optional()])
-    status = SelectField(choices=[], validators=[Optional()])
-    difficulty = SelectField(choices=[], validators=[Optional()])
-    q = StringField(validators=[Optional()])
-    mine = StringField(validators=[Optional()])
-
 
 def _filters() -> tuple[FilterForm, queries.ItemFilter]:
     form = FilterForm(request.args)
@@ -263,7 +235,7 @@ def new_item(item_type: str):
         data, problems = _form_data(form, None)
         if data is not None:
             try:
-                item = operations.create_item(data, actor=current_user)
+                item = authoring.create_item(data, actor=current_user)
             except BankError as exc:
                 problems = exc.problems
             else:
@@ -283,7 +255,7 @@ def edit_item(item_id: int):
         flash(_("%(ref)s is retired; reinstate it before changing it.", ref=item.ref), "error")
         return redirect(url_for("banks.item", item_id=item.id))
     head = item.head
-    current = operations.version_data(head)
+    current = queries.version_data(head)
     form = _make_form(item.type, current)
     form.ref.data = item.ref  # the ref never changes, whatever was posted
     general: list[str] = []
@@ -292,7 +264,7 @@ def edit_item(item_id: int):
         if data is not None:
             data.ref = item.ref
             try:
-                action = operations.save_item(item, data, actor=current_user,
+                action = authoring.save_item(item, data, actor=current_user,
                                               change_note=form.change_note.data or "")
             except BankError as exc:
                 problems = exc.problems
@@ -324,12 +296,12 @@ def _item_and_version(item_id: int) -> tuple[Item, ItemVersion]:
 @role_required(*STAFF)
 def item(item_id: int):
     item, version = _item_and_version(item_id)
-    data = operations.version_data(version)
-    review_form = ReviewForm() if operations.can_review(version, current_user) else None
+    data = queries.version_data(version)
+    review_form = ReviewForm() if reviewing.can_review(version, current_user) else None
     return render_template(
         "banks/item.html", item=item, version=version, data=data, review_form=review_form,
         retire_form=RetireForm(), type_labels=TYPE_LABELS, status_labels=STATUS_LABELS,
-        can_edit=operations.is_examiner(current_user),
+        can_edit=authoring.is_examiner(current_user),
         is_contributor=current_user.id in (version.contributor_ids or []))
 
 
@@ -353,7 +325,7 @@ def diff(item_id: int):
     b = request.args.get("b", default=newest, type=int)
     a = request.args.get("a", default=max(1, b - 1), type=int)
     before, after = _version_or_404(item, a), _version_or_404(item, b)
-    changes = version_diff(operations.version_data(before), operations.version_data(after))
+    changes = version_diff(queries.version_data(before), queries.version_data(after))
     show_all = bool(request.args.get("all"))
     return render_template("banks/diff.html", item=item, before=before, after=after,
                            changes=[c for c in changes if show_all or c.changed],
@@ -401,7 +373,7 @@ def _step(item_id: int, action, message):  # type: ignore[no-untyped-def]
 @bp.route("/items/<int:item_id>/submit", methods=["POST"])
 @role_required(Role.EXAMINER)
 def submit(item_id: int):
-    return _step(item_id, lambda item: operations.submit_for_review(item, actor=current_user),
+    return _step(item_id, lambda item: reviewing.submit_for_review(item, actor=current_user),
                  lambda item: _("%(ref)s is waiting for review by another examiner.",
                                 ref=item.ref))
 
@@ -417,11 +389,11 @@ def review(item_id: int):
     version = item.head
     try:
         if form.decision.data == "approved":
-            operations.approve(version, reviewer=current_user, comment=form.comment.data or "")
+            reviewing.approve(version, reviewer=current_user, comment=form.comment.data or "")
             flash(_("Version %(n)s of %(ref)s is approved and live.", n=version.number,
                     ref=item.ref), "success")
         else:
-            operations.request_changes(version, reviewer=current_user,
+            reviewing.request_changes(version, reviewer=current_user,
                                        comment=form.comment.data or "")
             flash(_("%(ref)s went back to its author with your comments.", ref=item.ref),
                   "success")
@@ -429,7 +401,7 @@ def review(item_id: int):
         _flash_errors(exc)
         return _back(item)
     following = next((v for v in queries.review_queue()
-                      if operations.can_review(v, current_user)), None)
+                      if reviewing.can_review(v, current_user)), None)
     if following is not None and request.form.get("next") == "queue":
         return redirect(url_for("banks.item", item_id=following.item_id))
     return _back(item)
@@ -440,7 +412,7 @@ def review(item_id: int):
 def retire(item_id: int):
     form = RetireForm()
     form.validate_on_submit()
-    return _step(item_id, lambda item: operations.retire(item, actor=current_user,
+    return _step(item_id, lambda item: authoring.retire(item, actor=current_user,
                                                          reason=form.reason.data or ""),
                  lambda item: _("%(ref)s is retired: no new exam will draw it. Past attempts "
                                 "keep it.", ref=item.ref))
@@ -449,14 +421,14 @@ def retire(item_id: int):
 @bp.route("/items/<int:item_id>/reinstate", methods=["POST"])
 @role_required(Role.EXAMINER)
 def reinstate(item_id: int):
-    return _step(item_id, lambda item: operations.reinstate(item, actor=current_user),
+    return _step(item_id, lambda item: authoring.reinstate(item, actor=current_user),
                  lambda item: _("%(ref)s is reinstated.", ref=item.ref))
 
 
 @bp.route("/items/<int:item_id>/discard", methods=["POST"])
 @role_required(Role.EXAMINER)
 def discard(item_id: int):
-    return _step(item_id, lambda item: operations.discard_draft(item, actor=current_user),
+    return _step(item_id, lambda item: authoring.discard_draft(item, actor=current_user),
                  lambda item: _("The draft version is discarded."))
 
 
@@ -466,23 +438,15 @@ def review_queue():
     versions = queries.review_queue()
     return render_template("banks/review_queue.html", versions=versions,
                            type_labels=TYPE_LABELS,
-                           mine=[v for v in versions if not operations.can_review(v, current_user)],
-                           theirs=[v for v in versions if operations.can_review(v, current_user)])
+                           mine=[v for v in versions if not reviewing.can_review(v, current_user)],
+                           theirs=[v for v in versions if reviewing.can_review(v, current_user)])
 
 
 # -- coverage ------------------------------------------------------------------------------------
 
-class CoverageForm(Form):
-    level = SelectField(choices=[])
-    component = SelectField(choices=[])
-    total = IntegerField(validators=[Optional(), NumberRange(min=1, max=500)])
-
-
 @bp.route("/coverage")
 @role_required(*STAFF)
 def coverage_view():
-    from certify.syllabus.operations import levels
-
     available = [lv for lv in levels() if any(w.component in (Component.THEORY.value,
                                                               Component.SKILLS.value)
                                               for w in lv.weights)]
@@ -536,7 +500,7 @@ def import_file():
                                         if getattr(f, "filename", "")])
             parsed = read_file(data, Path(upload.filename or "upload").name, options, media)
             skipped = parsed.skipped
-            report = operations.import_items(parsed, actor=current_user,
+            report = imports.import_items(parsed, actor=current_user,
                                              dry_run=form.dry_run.data)
             problems = report.problems
         except BankError as exc:
@@ -587,26 +551,20 @@ def template(fmt: str):
 @bp.route("/assets/", methods=["GET", "POST"])
 @role_required(Role.EXAMINER)
 def asset_library():
-    from flask_wtf import FlaskForm
-    from flask_wtf.file import FileField, FileRequired
-
-    class UploadForm(FlaskForm):
-        file = FileField(_("Image or audio file"), validators=[FileRequired()])
-
-    form = UploadForm()
+    form = AssetUploadForm()
     uploaded = None
     error = None
     if form.validate_on_submit():
         upload = form.file.data
         try:
-            uploaded = operations.upload_asset(upload.read(), Path(upload.filename or "").name,
+            uploaded = uploads.upload_asset(upload.read(), Path(upload.filename or "").name,
                                                actor=current_user)
         except assets.AssetError as exc:
             error = str(exc)
         else:
             flash(_("The file is stored. Paste its Markdown into a question."), "success")
     return render_template("banks/assets.html", form=form, uploaded=uploaded, error=error,
-                           recent=operations.latest_assets(), markdown=exporters.asset_markdown), \
+                           recent=uploads.latest_assets(), markdown=exporters.asset_markdown), \
         (422 if error else 200)
 
 

@@ -1,25 +1,6 @@
 """Wire the certificates package into the app: blueprint, header links, dashboard panels, demo, CLI.
 
-Configuration (defaults set here; override in ``instance/config.py`` or ``CERTIFY_*``):
-
-``CERTIFICATE_LOGO_PATH``
-    PNG/JPEG printed at the top; ``None``: the neutral logo shipped in ``static/img``.
-``CERTIFICATE_SEAL_PATH``, ``CERTIFICATE_SIGNATURE_PATH``
-    the examining body's seal and the signatory's signature (PNG with transparency);
-    ``None`` leaves them out.
-``CERTIFICATE_SIGNATORY_NAME``, ``CERTIFICATE_SIGNATORY_TITLE``
-    printed above the examining body's name, e.g. ``张伟`` and ``主任 Director``.
-``CERTIFICATE_VERIFY_RATE_LIMIT``
-    verification requests per client address (page, form and JSON together);
-    default ``30 per minute``.
-``CERTIFICATE_SIGNING_KEY_PATH``
-    the Ed25519 key (PKCS #8 PEM) that signs Open Badges credentials; ``None``:
-    ``instance/certificate_signing_key.pem``, created on first use.
-``CERTIFICATE_PREVIOUS_KEY_PATHS``
-    PEM files of earlier signing keys whose public halves stay published at
-    ``/.well-known/jwks.json`` after a rotation.
-``CERTIFICATE_ISSUER_EMAIL``
-    contact address in the credentials' issuer profile (optional).
+Its settings (``CERTIFICATE_*``) are declared, with their defaults, in certify/config.py.
 
 The examining body's names come from ``EXAMINING_BODY_EN``/``_ZH``, the URL in QR codes and
 credentials from ``PUBLIC_BASE_URL`` (else the URL of the request), and each level's validity
@@ -34,19 +15,7 @@ from flask.cli import with_appcontext
 from flask_babel import lazy_gettext as _l
 
 from certify.auth.models import Role
-from certify.main.registry import ADMIN_GROUP, DashboardPanel, NavItem, add_nav, add_panel
-
-DEFAULTS = {
-    "CERTIFICATE_LOGO_PATH": None,
-    "CERTIFICATE_SEAL_PATH": None,
-    "CERTIFICATE_SIGNATURE_PATH": None,
-    "CERTIFICATE_SIGNATORY_NAME": "",
-    "CERTIFICATE_SIGNATORY_TITLE": "",
-    "CERTIFICATE_VERIFY_RATE_LIMIT": "30 per minute",
-    "CERTIFICATE_SIGNING_KEY_PATH": None,
-    "CERTIFICATE_PREVIOUS_KEY_PATHS": (),
-    "CERTIFICATE_ISSUER_EMAIL": None,
-}
+from certify.registry import ADMIN_GROUP, DashboardPanel, NavItem, add_nav, add_panel
 
 
 def _candidate_panel(user):  # type: ignore[no-untyped-def]
@@ -128,8 +97,6 @@ def init_app(app: Flask) -> None:
     from certify.certificates import views
     from certify.certificates.verification import format_code
 
-    for key, value in DEFAULTS.items():
-        app.config.setdefault(key, value)
     app.register_blueprint(views.bp)
     app.add_template_filter(format_code, "format_certificate_code")
     add_nav(app, NavItem("certificates.verify_form", _l("Verify"), None, order=90))

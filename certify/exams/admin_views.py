@@ -7,7 +7,6 @@ is for administrators and examiners.
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from decimal import Decimal
 from typing import Any
 
 from flask import (
@@ -25,17 +24,18 @@ from flask_babel import to_user_timezone, to_utc
 from flask_login import current_user
 from flask_wtf import FlaskForm
 
+from certify.audit import events_for
 from certify.auth.decorators import role_required
 from certify.auth.models import Role
 from certify.db import db
-from certify.exams import attempts, operations, supply
-from certify.exams.attempts import AttemptError
-from certify.exams.blueprint import Blueprint as ExamBlueprint
+from certify.exams import operations, supply
+from certify.exams.attempts import AttemptError, expiry, invigilation, reading
+from certify.exams.blueprint import FormBlueprint
+from certify.exams.definition_editor import DefinitionEditor
 from certify.exams.forms import (
     ITEM_TYPE_LABELS,
     REVIEW_POLICY_LABELS,
     AddTimeForm,
-    DefinitionForm,
     EnrolCsvForm,
     EnrolForm,
     ExtraTimeForm,
@@ -43,12 +43,8 @@ from certify.exams.forms import (
     VoidForm,
 )
 from certify.exams.models import Enrolment, ExamDefinition, Sitting
-from certify.exams.operations import DefinitionData, ExamError, SittingData
+from certify.exams.operations import ExamError, SittingData
 from certify.formutil import choices
-from certify.i18n import localised
-from certify.parsing import whole_number
-from certify.syllabus import operations as syllabus
-from certify.syllabus.models import Level
 
 bp = Blueprint("exam_admin", __name__)
 
@@ -80,191 +76,15 @@ def definitions():
                            labels=ITEM_TYPE_LABELS)
 
 
-def _difficulty(form: DefinitionForm) -> dict[str, int] | None:
-    values = {"easy": form.easy_pct.data, "medium": form.medium_pct.data,
-              "hard": form.hard_pct.data}
-    if all(v is None for v in values.values()):
-        return None
-    return {band: int(v or 0) for band, v in values.items()}
-
-
-#: The section fields of the definition form, in paper order.
-SECTION_FIELDS = (("true_false", "count_true_false"), ("single", "count_single"),
-                  ("multiple", "count_multiple"), ("fill_in", "count_fill_in"),
-                  ("short_answer", "count_short_answer"))
-
-
-def _sections(form: DefinitionForm) -> dict[str, int]:
-    """Items per type section, in paper order (empty: the exam is not in sections)."""
-    return {t: int(getattr(form, name).data) for t, name in SECTION_FIELDS
-            if getattr(form, name).data}
-
-
-def _basis(level_id: int, component: str, total: int, sections: dict[str, int],
-           language: str | None) -> str:
-    """What the per-row counts on the page were derived from; a change derives them again."""
-    basis = f"{level_id}:{component}:{total}"
-    if sections:
-        basis += ":sections=" + ",".join(f"{t}={n}" for t, n in sections.items())
-    if language:
-        basis += f":language={language}"
-    return basis
-
-
-def _counts(blueprint: ExamBlueprint, problems: list[str]) -> dict[str, int]:
-    counts = {}
-    for row in blueprint.rows:
-        raw = (request.form.get(f"count-{row.key}") or "").strip()
-        if not raw:
-            continue
-        if whole_number(raw, maximum=10_000) is None:
-            problems.append(_("Items per unit: “%(value)s” for %(unit)s is not a whole number.",
-                              value=raw, unit=row.key))
-            continue
-        counts[row.key] = int(raw)
-    return counts
-
-
 def _definition_page(exam: ExamDefinition | None):  # type: ignore[no-untyped-def]
-    locked = exam is not None and operations.has_attempts(exam)
-    if locked and exam is not None and request.method == "POST":
-        # Locked settings are shown disabled (so not sent): keep the stored ones.
-        formdata = request.form.copy()
-        for key, values in _locked_formdata(exam).items():
-            formdata.setlist(key, values)
-        form = DefinitionForm(formdata=formdata)
-    else:
-        form = DefinitionForm()
-    levels = syllabus.levels()
-    form.level.choices = choices([(lv.id, localised(lv, "name")) for lv in levels])
-    form.item_types.choices = choices(
-        (t, ITEM_TYPE_LABELS[t]) for t in operations.allowed_types("theory"))
-    if request.method == "GET":
-        _fill_definition_form(form, exam)
-    problems: list[str] = []
-    notes: list[str] = []
-    blueprint = report = level = None
-    if request.method == "POST" and form.validate():
-        level = db.session.get(Level, form.level.data)
-        component = form.component.data
-        types = (operations.allowed_types("skills") if component == "skills"
-                 else form.item_types.data)
-        sections = {} if component == "skills" else _sections(form)
-        try:
-            blueprint = operations.derive_blueprint(level, component, form.item_count.data,
-                                                    item_types=types,
-                                                    difficulty=_difficulty(form),
-                                                    type_counts=sections,
-                                                    language=form.language.data or None)
-        except ExamError as exc:
-            problems += exc.problems
-        if blueprint is not None:
-            basis = _basis(level.id, component, form.item_count.data, sections,
-                           form.language.data)
-            note = (form.note.data or "").strip()
-            if form.basis.data == basis:
-                blueprint = blueprint.with_counts(_counts(blueprint, problems), note)
-            else:
-                if form.basis.data:
-                    notes.append(_("The items per unit were derived again from the weight table "
-                                   "for the new level, component or number of items."))
-                blueprint = blueprint.with_counts({}, note)
-            form.basis.data = basis
-            if locked and exam is not None:
-                blueprint = ExamBlueprint.from_json(exam.blueprint)
-            report = supply.report(level, blueprint)
-        if blueprint is not None and not problems and request.form.get("action") == "save":
-            data = DefinitionData(
-                title=form.title.data, level=level, component=form.component.data,
-                duration_minutes=form.duration_minutes.data, pass_mark=form.pass_mark.data,
-                blueprint=blueprint, instructions=form.instructions.data or "",
-                review_policy=form.review_policy.data, shuffle_items=form.shuffle_items.data,
-                shuffle_options=form.shuffle_options.data)
-            try:
-                if exam is None:
-                    exam = operations.create_definition(data, actor=current_user)
-                    flash(_("The exam “%(title)s” is saved: the bank can supply it.",
-                            title=exam.title), "success")
-                else:
-                    operations.update_definition(exam, data, actor=current_user)
-                    flash(_("The exam “%(title)s” is saved.", title=exam.title), "success")
-            except ExamError as exc:
-                problems += exc.problems
-            else:
-                return redirect(url_for("exam_admin.definition", exam_id=exam.id))
-    elif request.method == "GET" and exam is not None:
-        level = exam.level
-        blueprint = ExamBlueprint.from_json(exam.blueprint)
-        report = supply.report(level, blueprint)
-    return render_template("exams/admin/definition_form.html", form=form, exam=exam,
-                           locked=locked, blueprint=blueprint, report=report, level=level,
-                           problems=problems, notes=notes, type_labels=ITEM_TYPE_LABELS)
-
-
-def _fill_definition_form(form: DefinitionForm, exam: ExamDefinition | None) -> None:
-    if exam is None:
-        form.component.data = request.args.get("component", "theory")
-        form.item_count.data = 50 if form.component.data == "theory" else 3
-        form.duration_minutes.data = 90 if form.component.data == "theory" else 120
-        form.pass_mark.data = Decimal(60)
-        form.item_types.data = ["single", "multiple", "true_false", "fill_in"]
-        form.shuffle_items.data = form.shuffle_options.data = True
-        form.language.data = ""
-        return
-    _fill_locked(form, exam)
-    form.title.data = exam.title
-    form.review_policy.data = exam.review_policy
-    form.instructions.data = exam.instructions
-
-
-def _locked_formdata(exam: ExamDefinition) -> dict[str, list[str]]:
-    """The stored values of the settings that are locked once candidates have sat the exam."""
-    blueprint = ExamBlueprint.from_json(exam.blueprint)
-    mix = blueprint.difficulty or {}
-    data = {
-        "level": [str(exam.level_id)], "component": [exam.component],
-        "item_count": [str(blueprint.total)], "duration_minutes": [str(exam.duration_minutes)],
-        "pass_mark": [str(exam.pass_mark)],
-        "item_types": [] if exam.component == "skills" else list(blueprint.item_types),
-        "easy_pct": [str(mix["easy"])] if "easy" in mix else [],
-        "medium_pct": [str(mix["medium"])] if "medium" in mix else [],
-        "hard_pct": [str(mix["hard"])] if "hard" in mix else [],
-        "shuffle_items": ["y"] if exam.shuffle_items else [],
-        "shuffle_options": ["y"] if exam.shuffle_options else [],
-        "note": [blueprint.note],
-        "language": [blueprint.language or ""],
-    }
-    sections = blueprint.sections
-    for item_type, name in SECTION_FIELDS:
-        data[name] = [str(sections[item_type])] if item_type in sections else []
-    data["basis"] = [_basis(exam.level_id, exam.component, blueprint.total, sections,
-                            blueprint.language)]
-    for row in blueprint.rows:
-        data[f"count-{row.key}"] = [str(row.count)]
-    return data
-
-
-def _fill_locked(form: DefinitionForm, exam: ExamDefinition) -> None:
-    """Set the fields that decide forms, clocks and results from the stored definition."""
-    blueprint = ExamBlueprint.from_json(exam.blueprint)
-    form.level.data = exam.level_id
-    form.component.data = exam.component
-    form.item_count.data = blueprint.total
-    form.duration_minutes.data = exam.duration_minutes
-    form.pass_mark.data = exam.pass_mark
-    form.item_types.data = [] if exam.component == "skills" else list(blueprint.item_types)
-    mix = blueprint.difficulty or {}
-    form.easy_pct.data, form.medium_pct.data, form.hard_pct.data = (
-        mix.get("easy"), mix.get("medium"), mix.get("hard"))
-    form.shuffle_items.data = exam.shuffle_items
-    form.shuffle_options.data = exam.shuffle_options
-    form.note.data = blueprint.note
-    form.language.data = blueprint.language or ""
-    sections = blueprint.sections
-    for item_type, name in SECTION_FIELDS:
-        getattr(form, name).data = sections.get(item_type)
-    form.basis.data = _basis(exam.level_id, exam.component, blueprint.total, sections,
-                             blueprint.language)
+    posted = request.form if request.method == "POST" else None
+    editor = DefinitionEditor.open(exam, posted, component=request.args.get("component"))
+    new = exam is None
+    if editor.derive() and request.form.get("action") == "save" and editor.save(current_user):
+        flash(_("The exam “%(title)s” is saved: the bank can supply it.", title=editor.exam.title)
+              if new else _("The exam “%(title)s” is saved.", title=editor.exam.title), "success")
+        return redirect(url_for("exam_admin.definition", exam_id=editor.exam.id))
+    return render_template("exams/admin/definition_form.html", **editor.context())
 
 
 @bp.route("/admin/exams/new", methods=["GET", "POST"])
@@ -283,7 +103,7 @@ def edit_definition(exam_id: int):
 @role_required(ADMIN)
 def definition(exam_id: int):
     exam = db.get_or_404(ExamDefinition, exam_id)
-    blueprint = ExamBlueprint.from_json(exam.blueprint)
+    blueprint = FormBlueprint.from_json(exam.blueprint)
     return render_template("exams/admin/definition.html", exam=exam, blueprint=blueprint,
                            report=supply.report(exam.level, blueprint),
                            locked=operations.has_attempts(exam), labels=ITEM_TYPE_LABELS,
@@ -380,7 +200,7 @@ def edit_sitting(sitting_id: int):
 def _render_sitting(sitting: Sitting, **context: Any) -> str:
     context.setdefault("enrol_form", EnrolForm())
     context.setdefault("csv_form", EnrolCsvForm())
-    rows = attempts.sitting_rows(sitting)
+    rows = invigilation.sitting_rows(sitting)
     return render_template("exams/admin/sitting.html", sitting=sitting, exam=sitting.exam,
                            rows=rows, extra_form=ExtraTimeForm(formdata=None),
                            attempt_count=sum(1 for r in rows if r.attempt is not None), **context)
@@ -513,7 +333,7 @@ def invigilate_index():
 def invigilate(sitting_id: int):
     sitting = db.get_or_404(Sitting, sitting_id)
     return render_template("exams/invigilate/sitting.html", sitting=sitting, exam=sitting.exam,
-                           rows=attempts.sitting_rows(sitting))
+                           rows=invigilation.sitting_rows(sitting))
 
 
 @bp.route("/invigilate/sittings/<int:sitting_id>/rows")
@@ -521,31 +341,26 @@ def invigilate(sitting_id: int):
 def invigilate_rows(sitting_id: int):
     sitting = db.get_or_404(Sitting, sitting_id)
     return render_template("exams/invigilate/_rows.html", sitting=sitting,
-                           rows=attempts.sitting_rows(sitting))
+                           rows=invigilation.sitting_rows(sitting))
 
 
 def _sitting_attempt_or_404(sitting_id: int, attempt_id: int):  # type: ignore[no-untyped-def]
     sitting = db.get_or_404(Sitting, sitting_id)
-    attempt = attempts.sitting_attempt(sitting, attempt_id)
+    attempt = invigilation.sitting_attempt(sitting, attempt_id)
     if attempt is None:
         abort(404)
-    return sitting, attempts.ensure_current(attempt)
+    return sitting, expiry.ensure_current(attempt)
 
 
 def _render_attempt(sitting: Sitting, attempt: Any, **context: Any) -> str:
-    from certify.audit import AuditEvent
-
-    events = db.session.scalars(
-        db.select(AuditEvent).where(AuditEvent.target_type == "Attempt",
-                                    AuditEvent.target_id == str(attempt.id))
-        .order_by(AuditEvent.created_dt)).all()
+    events = events_for(attempt, oldest_first=True)
     context.setdefault("time_form", AddTimeForm(formdata=None))
     context.setdefault("void_form", VoidForm(formdata=None))
-    statuses = attempts.overview(attempt)
+    statuses = reading.overview(attempt)
     return render_template("exams/invigilate/attempt.html", sitting=sitting, attempt=attempt,
                            events=events, statuses=statuses,
                            answered=sum(1 for s in statuses if s.answered),
-                           remaining=attempts.clock(attempt)["remaining_seconds"], **context)
+                           remaining=expiry.clock(attempt)["remaining_seconds"], **context)
 
 
 @bp.route("/invigilate/sittings/<int:sitting_id>/attempts/<int:attempt_id>")
@@ -564,7 +379,7 @@ def add_time(sitting_id: int, attempt_id: int):
     error = None
     if form.validate_on_submit():
         try:
-            attempts.add_time(attempt, form.minutes.data, form.reason.data, actor=current_user)
+            invigilation.add_time(attempt, form.minutes.data, form.reason.data, actor=current_user)
         except AttemptError as exc:
             error = exc.message
         else:
@@ -584,7 +399,7 @@ def void(sitting_id: int, attempt_id: int):
     error = None
     if form.validate_on_submit():
         try:
-            voided = attempts.void_attempt(attempt, form.reason.data, actor=current_user)
+            voided = invigilation.void_attempt(attempt, form.reason.data, actor=current_user)
         except AttemptError as exc:
             error = exc.message
         else:

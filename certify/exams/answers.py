@@ -14,6 +14,8 @@ from typing import Any
 
 from flask_babel import gettext as _
 
+from certify.tasks import TaskValidationError, UnknownTaskTypeError, get_task_type
+
 #: Longest text kept for one short answer, one blank, and one saved value as JSON.
 MAX_ANSWER_CHARS = 20_000
 MAX_BLANK_CHARS = 500
@@ -130,7 +132,6 @@ def check_answer(item_type: str, content: Mapping[str, Any], option_ids: list[st
 
 def _check_practical(content: Mapping[str, Any], value: Any, *, position: int,
                      record: str | None) -> CheckedAnswer:
-    from certify.tasks import TaskValidationError, UnknownTaskTypeError, get_task_type
 
     task = content.get("task") or {}
     if not isinstance(record, str) or not record:

@@ -1,8 +1,8 @@
 """Per-candidate forms: a seeded draw from a blueprint and the approved bank (pure).
 
 :func:`assemble` takes plain data — the blueprint, the bank's approved versions as
-:class:`~certify.exams.blueprint.Candidate` values, and a seed — and returns the form. The same
-seed and the same bank give the same form, whatever order the bank was listed in (candidates are
+:class:`~certify.exams.blueprint.PoolItem` values, and a seed — and returns the form. The same
+seed and the same bank give the same form, whatever order the bank was listed in (pool items are
 sorted by version id first), so a stored seed rebuilds a form exactly; the versions drawn are also
 stored on the attempt, so later bank edits never change a form that was sat.
 
@@ -17,7 +17,7 @@ import random
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from certify.exams.blueprint import Blueprint, Candidate, Shortfall, check_supply, match
+from certify.exams.blueprint import FormBlueprint, PoolItem, Shortfall, check_supply, match
 
 
 @dataclass(frozen=True)
@@ -43,7 +43,7 @@ class AssemblyError(ValueError):
             f"has {s.available}" for s in self.shortfalls))
 
 
-def assemble(blueprint: Blueprint, candidates: Sequence[Candidate], seed: int, *,
+def assemble(blueprint: FormBlueprint, pool: Sequence[PoolItem], seed: int, *,
              shuffle_items: bool = True, shuffle_options: bool = True) -> list[FormItem]:
     """Draw one candidate's form.
 
@@ -54,7 +54,7 @@ def assemble(blueprint: Blueprint, candidates: Sequence[Candidate], seed: int, *
 
     :raise AssemblyError: when no complete form exists.
     """
-    pool = sorted(candidates, key=lambda c: c.version_id)
+    pool = sorted(pool, key=lambda c: c.version_id)
     rng = random.Random(seed)
     drawn = match(blueprint, pool, rng)
     if not drawn.complete:
@@ -75,12 +75,12 @@ def assemble(blueprint: Blueprint, candidates: Sequence[Candidate], seed: int, *
         rng.shuffle(chosen)
     form = []
     for index, row in chosen:
-        candidate = pool[index]
+        offered = pool[index]
         order: tuple[str, ...] | None = None
-        if candidate.option_ids:
-            ids = list(candidate.option_ids)
-            if shuffle_options and candidate.shuffle_options:
+        if offered.option_ids:
+            ids = list(offered.option_ids)
+            if shuffle_options and offered.shuffle_options:
                 rng.shuffle(ids)
             order = tuple(ids)
-        form.append(FormItem(candidate.version_id, row, order))
+        form.append(FormItem(offered.version_id, row, order))
     return form

@@ -42,7 +42,7 @@ from __future__ import annotations
 import random
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from decimal import ROUND_FLOOR, Decimal
+from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
@@ -57,25 +57,6 @@ SKILLS_TYPES = ("practical",)
 BLUEPRINT_VERSION = 1
 
 Number = int | float | Decimal | Fraction
-
-
-def apportion(weights: Mapping[str, Number], total: int) -> dict[str, int]:
-    """Whole counts proportional to ``weights`` summing to ``total`` (largest remainder).
-
-    Ties between equal remainders go to the key that comes first in ``weights``.
-    """
-    weights = {k: Decimal(str(w)) for k, w in weights.items()}
-    weight_sum = sum(weights.values(), Decimal(0))
-    if total <= 0 or not weights or weight_sum <= 0:
-        return dict.fromkeys(weights, 0)
-    quotas = {k: Decimal(total) * Decimal(w) / weight_sum for k, w in weights.items()}
-    counts = {k: int(q.to_integral_value(rounding=ROUND_FLOOR)) for k, q in quotas.items()}
-    order = list(weights)
-    left = total - sum(counts.values())
-    by_remainder = sorted(order, key=lambda k: (-(quotas[k] - counts[k]), order.index(k)))
-    for key in by_remainder[:left]:
-        counts[key] += 1
-    return counts
 
 
 def band_of(difficulty: int) -> str:
@@ -144,7 +125,7 @@ class BlueprintRow:
 
 
 @dataclass(frozen=True)
-class Blueprint:
+class FormBlueprint:
     """What every form of an exam contains; stored as JSON on the exam definition."""
 
     component: str
@@ -196,7 +177,7 @@ class Blueprint:
         }
 
     @classmethod
-    def from_json(cls, data: Mapping[str, Any]) -> Blueprint:
+    def from_json(cls, data: Mapping[str, Any]) -> FormBlueprint:
         """Read a stored blueprint (tolerating the minimal ``{"rows": [{"unit", "count"}]}``)."""
         rows = tuple(
             BlueprintRow(unit=str(r["unit"]), weight=Decimal(str(r.get("weight", 0))),
@@ -219,13 +200,13 @@ class Blueprint:
             language=data.get("language") or None,
         )
 
-    def with_counts(self, counts: Mapping[str, int], note: str = "") -> Blueprint:
+    def with_counts(self, counts: Mapping[str, int], note: str = "") -> FormBlueprint:
         """The same blueprint with some rows' counts changed (row key → count, see
         :attr:`BlueprintRow.key`)."""
         rows = tuple(BlueprintRow(r.unit, r.weight, int(counts.get(r.key, r.count)), r.derived,
                                   r.item_type)
                      for r in self.rows)
-        return Blueprint(self.component, self.total, rows, self.item_types, self.difficulty,
+        return FormBlueprint(self.component, self.total, rows, self.item_types, self.difficulty,
                          self.difficulty_counts, note, self.language)
 
 
@@ -234,7 +215,7 @@ def derive(component: str, weight_table: Mapping[str, Number], counts: Mapping[s
            difficulty: Mapping[str, int] | None = None,
            difficulty_counts: Mapping[str, int] | None = None,
            type_counts: Mapping[str, Mapping[str, int]] | None = None,
-           language: str | None = None) -> Blueprint:
+           language: str | None = None) -> FormBlueprint:
     """Build the blueprint of a weight table (unit ref → percent, in syllabus order).
 
     :param counts: unit ref → items, apportioned from the table (``required_counts``).
@@ -260,13 +241,13 @@ def derive(component: str, weight_table: Mapping[str, Number], counts: Mapping[s
             types = tuple(item_types or DEFAULT_THEORY_TYPES)
         rows = tuple(BlueprintRow(unit, weight, counts[unit], counts[unit])
                      for unit, weight in weights.items())
-    return Blueprint(component, sum(row.count for row in rows), rows, types,
+    return FormBlueprint(component, sum(row.count for row in rows), rows, types,
                      dict(difficulty) if difficulty else None,
                      dict(difficulty_counts) if difficulty and difficulty_counts else None,
                      language=language or None)
 
 
-def problems(blueprint: Blueprint) -> list[tuple[str, str]]:
+def problems(blueprint: FormBlueprint) -> list[tuple[str, str]]:
     """What is wrong with a blueprint's own numbers, as (field, message) pairs; [] when fine.
 
     Messages are in the request's language (English outside a request)."""
@@ -301,7 +282,7 @@ def problems(blueprint: Blueprint) -> list[tuple[str, str]]:
 # Supply ------------------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
-class Candidate:
+class PoolItem:
     """An approved item version the bank offers, as plain data.
 
     :param units: the refs of the units it is tagged to (only the exam's level matters).
@@ -318,7 +299,7 @@ class Candidate:
     shuffle_options: bool = True
     language: str | None = None
 
-    def fits(self, blueprint: Blueprint, row: BlueprintRow) -> bool:
+    def fits(self, blueprint: FormBlueprint, row: BlueprintRow) -> bool:
         if self.item_type not in blueprint.item_types:
             return False
         if row.item_type is not None and row.item_type != self.item_type:
@@ -390,7 +371,7 @@ class _Flow:
         return flow
 
 
-def match(blueprint: Blueprint, candidates: Sequence[Candidate],
+def match(blueprint: FormBlueprint, candidates: Sequence[PoolItem],
           rng: random.Random | None = None) -> Match:
     """Choose candidates for the rows so that every count (and the difficulty mix) holds.
 
@@ -436,7 +417,7 @@ def match(blueprint: Blueprint, candidates: Sequence[Candidate],
     return result
 
 
-def check_supply(blueprint: Blueprint, candidates: Sequence[Candidate]) -> list[Shortfall]:
+def check_supply(blueprint: FormBlueprint, candidates: Sequence[PoolItem]) -> list[Shortfall]:
     """Every shortfall of the bank against ``blueprint``; [] when a complete form can be drawn.
 
     Unit and band shortfalls compare each count with the eligible items alone; when those all

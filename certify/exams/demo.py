@@ -27,10 +27,10 @@ from collections.abc import Callable
 from datetime import timedelta
 from decimal import Decimal
 
+from certify.auth.demo import DEMO_ACCOUNTS
 from certify.auth.models import User
 from certify.clock import now_utc
 from certify.db import db
-from certify.demo import DEMO_ACCOUNTS
 from certify.exams import operations, supply
 from certify.exams.official import FRACTIONS, PaperFormat, theory_format
 from certify.exams.operations import DefinitionData, ExamError, SittingData
@@ -82,7 +82,7 @@ def _sections_text(paper: PaperFormat, language: str) -> str:
 def _main_language(level: Level, paper: PaperFormat, besides: str | None) -> str | None:
     """The language most of the level's approved items of the paper's types are in (other than
     ``besides``, whose paper exists already)."""
-    languages = Counter(c.language for c in supply.candidates(level, list(paper.type_counts))
+    languages = Counter(c.language for c in supply.pool(level, list(paper.type_counts))
                         if c.language != besides)
     return languages.most_common(1)[0][0] if languages else None
 

@@ -23,6 +23,7 @@ from certify.auth.models import User
 from certify.banks.models import ItemVersion
 from certify.clock import now_utc
 from certify.db import JSONType, UTCDateTime, db
+from certify.exams import timing
 from certify.syllabus.models import Level
 
 
@@ -131,9 +132,7 @@ class Sitting(db.Model):
     @property
     def window_state(self) -> str:
         """``upcoming``, ``open`` or ``closed`` (see :func:`certify.exams.timing.window_state`)."""
-        from certify.exams.timing import window_state
-
-        return window_state(now_utc(), self.opens_dt, self.closes_dt).value
+        return timing.window_state(now_utc(), self.opens_dt, self.closes_dt).value
 
     @property
     def results_published(self) -> bool:

@@ -29,13 +29,16 @@ from typing import Any
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
+from certify.apportion import apportion
 from certify.audit import audit
 from certify.auth.models import Role, User, UserRole
 from certify.auth.validation import normalise_candidate_id
+from certify.banks.coverage import required_counts
 from certify.clock import now_utc
 from certify.db import db
+from certify.errors import ProblemsError
 from certify.exams import supply
-from certify.exams.blueprint import BANDS, SKILLS_TYPES, THEORY_TYPES, Blueprint, derive, problems
+from certify.exams.blueprint import BANDS, SKILLS_TYPES, THEORY_TYPES, FormBlueprint, derive, problems
 from certify.exams.models import (
     Attempt,
     Enrolment,
@@ -48,12 +51,8 @@ from certify.parsing import utf8_text
 from certify.syllabus.models import Component, Level
 
 
-class ExamError(ValueError):
+class ExamError(ProblemsError):
     """A requested change is not possible; ``problems`` lists every reason, as sentences."""
-
-    def __init__(self, problems: list[str]) -> None:
-        super().__init__("; ".join(problems))
-        self.problems = problems
 
 
 # Definitions -------------------------------------------------------------------------------------
@@ -67,7 +66,7 @@ def derive_blueprint(level: Level, component: str, total: int, *,
                      item_types: list[str] | tuple[str, ...] | None = None,
                      difficulty: dict[str, int] | None = None,
                      type_counts: dict[str, int] | None = None,
-                     language: str | None = None) -> Blueprint:
+                     language: str | None = None) -> FormBlueprint:
     """The blueprint the weight table gives (see :mod:`certify.exams.blueprint`).
 
     The counts per unit are the banks' coverage counts (one apportionment for both), and the
@@ -79,8 +78,6 @@ def derive_blueprint(level: Level, component: str, total: int, *,
     :raise ExamError: the level has no weight table for ``component``, or the sections do not add
         up to ``total``.
     """
-    from certify.banks.coverage import apportion, required_counts
-
     table = weight_table(level, component)
     if not table:
         raise ExamError([_("Level %(level)s has no %(component)s weight table; set the weights "
@@ -104,7 +101,7 @@ def allowed_types(component: str) -> tuple[str, ...]:
     return SKILLS_TYPES if component == Component.SKILLS.value else THEORY_TYPES
 
 
-def _check_blueprint(level: Level, blueprint: Blueprint) -> list[str]:
+def _check_blueprint(level: Level, blueprint: FormBlueprint) -> list[str]:
     found = []
     for where, message in problems(blueprint):
         labels = {"total": _("Number of items"), "rows": _("Items per unit"),
@@ -145,7 +142,7 @@ class DefinitionData:
     component: str
     duration_minutes: int
     pass_mark: Decimal
-    blueprint: Blueprint
+    blueprint: FormBlueprint
     instructions: str = ""
     review_policy: str = ReviewPolicy.SCORES.value
     shuffle_items: bool = True
@@ -563,7 +560,3 @@ def csv_template() -> str:
     return ("email,candidate_id,extra_time_pct\n"
             "candidate@example.org,,0\n"
             ",11010519491231002X,25\n")
-
-
-def bands() -> tuple[str, ...]:
-    return tuple(BANDS)

@@ -10,8 +10,9 @@ called as ``receiver(app, attempt_id=…)``:
 - ``attempt_voided`` — an invigilator voided an attempt (``reason=…`` is passed too), after the
   commit. A voided attempt is never graded; grading may drop a result it made earlier.
 
-The sender wraps every send: an exception in a receiver is logged and its changes rolled back, and
-never undoes the submission or the void (see :func:`certify.exams.operations.announce`).
+Each send runs after the commit in a transaction of its own (:func:`certify.db.after_commit`, queued
+by :func:`certify.exams.attempts.expiry.announce`): an exception in a receiver is logged and its
+changes rolled back, and never undoes the submission or the void.
 """
 
 from __future__ import annotations

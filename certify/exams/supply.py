@@ -15,14 +15,14 @@ from flask_babel import gettext as _
 
 from certify.banks.models import Item, ItemStatus, ItemVersion, item_version_unit
 from certify.db import db
-from certify.exams.blueprint import Blueprint, Candidate, Shortfall, check_supply
+from certify.exams.blueprint import FormBlueprint, PoolItem, Shortfall, check_supply
 from certify.exams.forms import ITEM_TYPE_LABELS
 from certify.i18n import localised
 from certify.syllabus.models import Level, Unit
 
 
-def candidates(level: Level, item_types: tuple[str, ...] | list[str],
-               language: str | None = None) -> list[Candidate]:
+def pool(level: Level, item_types: tuple[str, ...] | list[str],
+               language: str | None = None) -> list[PoolItem]:
     """The approved live versions of ``item_types`` tagged to units of ``level`` (only those in
     ``language`` when it is given; each candidate carries its item's language either way)."""
     query = (
@@ -50,7 +50,7 @@ def candidates(level: Level, item_types: tuple[str, ...] | list[str],
     out = []
     for version_id, item_type, difficulty, option_list, shuffle, item_language in rows:
         options = tuple(str(o["id"]) for o in option_list or [] if isinstance(o, dict) and "id" in o)
-        out.append(Candidate(version_id=version_id, item_type=item_type,
+        out.append(PoolItem(version_id=version_id, item_type=item_type,
                              units=tuple(sorted(units[version_id])), difficulty=difficulty,
                              option_ids=options,
                              shuffle_options=bool(True if shuffle is None else shuffle),
@@ -83,7 +83,7 @@ def band_title(band: str) -> str:
             "hard": _("hard (difficulty 4–5)")}.get(band, band)
 
 
-def _noun(blueprint: Blueprint, shortfall: Shortfall) -> str:
+def _noun(blueprint: FormBlueprint, shortfall: Shortfall) -> str:
     """``items``, ``practical tasks``, ``true/false items``, ``items in zh`` …"""
     if blueprint.component == "skills":
         return _("practical tasks")
@@ -94,7 +94,7 @@ def _noun(blueprint: Blueprint, shortfall: Shortfall) -> str:
     return noun
 
 
-def describe(level: Level, blueprint: Blueprint, shortfall: Shortfall) -> str:
+def describe(level: Level, blueprint: FormBlueprint, shortfall: Shortfall) -> str:
     """One shortfall as a sentence an administrator can act on."""
     noun = _noun(blueprint, shortfall)
     if shortfall.kind == "unit":
@@ -113,9 +113,10 @@ def describe(level: Level, blueprint: Blueprint, shortfall: Shortfall) -> str:
              needed=shortfall.needed, noun=noun)
 
 
-def report(level: Level, blueprint: Blueprint) -> SupplyReport:
+def report(level: Level, blueprint: FormBlueprint) -> SupplyReport:
     """Check ``blueprint`` against the approved bank of ``level``."""
-    pool = candidates(level, blueprint.item_types, blueprint.language)
-    shortfalls = check_supply(blueprint, pool)
-    available = {row.key: sum(1 for c in pool if c.fits(blueprint, row)) for row in blueprint.rows}
+    offered = pool(level, blueprint.item_types, blueprint.language)
+    shortfalls = check_supply(blueprint, offered)
+    available = {row.key: sum(1 for c in offered if c.fits(blueprint, row))
+                 for row in blueprint.rows}
     return SupplyReport(shortfalls, [describe(level, blueprint, s) for s in shortfalls], available)

@@ -17,6 +17,7 @@ Every function takes the current time as an argument, so callers pass
 from __future__ import annotations
 
 import enum
+import math
 from datetime import datetime, timedelta
 
 #: Extra time an enrolment may carry, in percent of the duration (matches the model's check).
@@ -101,8 +102,6 @@ def window_state(now: datetime, opens: datetime, closes: datetime) -> WindowStat
 
 def format_clock(seconds: float) -> str:
     """A countdown as the page shows it: ``1:05:09`` or ``05:09`` (rounded up to the second)."""
-    import math
-
     whole = max(0, math.ceil(seconds))
     hours, rest = divmod(whole, 3600)
     minutes, secs = divmod(rest, 60)

@@ -39,9 +39,9 @@ from certify.auth.models import Role
 from certify.banks.markup import render_markdown
 from certify.banks.render import candidate_item
 from certify.db import db
-from certify.exams import attempts, strings
+from certify.exams import strings
 from certify.exams.answers import AnswerError
-from certify.exams.attempts import AttemptError
+from certify.exams.attempts import AttemptError, autosave, expiry, reading, starting, submitting
 from certify.exams.forms import StartForm
 from certify.exams.models import Attempt, AttemptState, SubmitReason
 from certify.exams.timing import allowed_minutes
@@ -54,10 +54,10 @@ WARNINGS = (600, 60)
 
 
 def _attempt_or_404(attempt_id: int) -> Attempt:
-    attempt = attempts.candidate_attempt(attempt_id, current_user)
+    attempt = reading.candidate_attempt(attempt_id, current_user)
     if attempt is None:
         abort(404)
-    return attempts.ensure_current(attempt)
+    return expiry.ensure_current(attempt)
 
 
 def _start_key() -> str:
@@ -73,16 +73,16 @@ def _closed(attempt: Attempt) -> Any:
 @limiter.limit("10 per minute", methods=["POST"], key_func=_start_key,
                deduct_when=lambda response: response.status_code != 302)
 def start(sitting_id: int):
-    enrolment = attempts.candidate_enrolment(sitting_id, current_user)
+    enrolment = reading.candidate_enrolment(sitting_id, current_user)
     if enrolment is None:
         abort(404)
     if enrolment.attempt is not None:
         return redirect(url_for("exams.resume", attempt_id=enrolment.attempt.id))
     form = StartForm()
-    error = attempts.start_problem(enrolment)
+    error = starting.start_problem(enrolment)
     if form.validate_on_submit() and error is None:
         try:
-            attempt = attempts.start_attempt(enrolment, form.access_code.data)
+            attempt = starting.start_attempt(enrolment, form.access_code.data)
         except AttemptError as exc:
             # Shown on the page (status 200), so the audit entry of a wrong code is kept.
             error = exc.message
@@ -103,7 +103,7 @@ def resume(attempt_id: int):
     attempt = _attempt_or_404(attempt_id)
     if not attempt.is_in_progress:
         return _closed(attempt)
-    statuses = attempts.overview(attempt)
+    statuses = reading.overview(attempt)
     first = next((s.position for s in statuses if not s.answered), 1)
     return redirect(url_for("exams.item", attempt_id=attempt.id, position=first))
 
@@ -125,7 +125,7 @@ def page_config(attempt: Attempt, position: int | None, item_type: str | None,
             "item": url_for("exams.item", attempt_id=attempt.id,
                             position=marker).replace(str(marker), "{n}"),
         },
-        "clock": attempts.clock(attempt),
+        "clock": expiry.clock(attempt),
         "lastSeq": attempt.last_seq,
         "graceSeconds": current_app.config["EXAM_GRACE_SECONDS"],
         "warnings": list(WARNINGS),
@@ -135,7 +135,7 @@ def page_config(attempt: Attempt, position: int | None, item_type: str | None,
 
 
 def _render_page(template: str, attempt: Attempt, **context: Any) -> str:
-    statuses = attempts.overview(attempt)
+    statuses = reading.overview(attempt)
     position = context.get("position")
     item_type = context.get("item", {}).get("type") if context.get("item") else None
     return render_template(
@@ -150,13 +150,13 @@ def item(attempt_id: int, position: int):
     attempt = _attempt_or_404(attempt_id)
     if not attempt.is_in_progress:
         return _closed(attempt)
-    attempt_item = attempts.item_at(attempt, position)
+    attempt_item = reading.item_at(attempt, position)
     if attempt_item is None:
         abort(404)
-    attempts.mark_opened(attempt, [position])
+    reading.mark_opened(attempt, [position])
     rendered = candidate_item(attempt_item.version, attempt_item.option_order)
     return _render_page("exams/item.html", attempt, position=position, item=rendered,
-                        values=attempts.saved_value(attempt_item),
+                        values=reading.saved_value(attempt_item),
                         flagged=attempt_item.flagged)
 
 
@@ -165,19 +165,19 @@ def item(attempt_id: int, position: int):
 def state(attempt_id: int):
     attempt = _attempt_or_404(attempt_id)
     if not attempt.is_in_progress:
-        return jsonify(error=attempts.closed_message(attempt), state=attempt.state,
+        return jsonify(error=expiry.closed_message(attempt), state=attempt.state,
                        redirect=url_for("exams.done", attempt_id=attempt.id)), 409
-    return jsonify(**attempts.state(attempt), csrf_token=generate_csrf())
+    return jsonify(**reading.state(attempt), csrf_token=generate_csrf())
 
 
 @bp.route("/attempts/<int:attempt_id>/answers", methods=["POST"])
 @role_required(Role.CANDIDATE)
 def save(attempt_id: int):
-    attempt = attempts.candidate_attempt(attempt_id, current_user)
+    attempt = reading.candidate_attempt(attempt_id, current_user)
     if attempt is None:
         abort(404)
     try:
-        result = attempts.save_answers(attempt, request.get_json(silent=True))
+        result = autosave.save_answers(attempt, request.get_json(silent=True))
     except AnswerError as exc:
         # A client bug, never the candidate's fault: keep a trace for whoever investigates.
         current_app.logger.warning("attempt %s: save refused: %s", attempt.id, exc.message)
@@ -187,7 +187,7 @@ def save(attempt_id: int):
                        redirect=url_for("exams.done", attempt_id=attempt.id)), exc.status
     # Acknowledge only what is committed: the page shows "saved" on this answer alone.
     db.session.commit()
-    return jsonify(ok=True, **result, **attempts.clock(attempt), last_seq=attempt.last_seq,
+    return jsonify(ok=True, **result, **expiry.clock(attempt), last_seq=attempt.last_seq,
                    csrf_token=generate_csrf())
 
 
@@ -198,26 +198,26 @@ def submit(attempt_id: int):
     if request.method == "GET":
         if not attempt.is_in_progress:
             return _closed(attempt)
-        statuses = attempts.overview(attempt)
-        unanswered, flagged = attempts.answered_positions(statuses)
+        statuses = reading.overview(attempt)
+        unanswered, flagged = reading.answered_positions(statuses)
         return _render_page("exams/submit.html", attempt, unanswered=unanswered,
                             flagged=flagged, form=FlaskForm())
     if request.is_json:
         payload = request.get_json(silent=True) or {}
         reason = payload.get("reason") if isinstance(payload, dict) else None
-        won = attempts.submit_attempt(attempt, str(reason or SubmitReason.CANDIDATE.value))
+        won = submitting.submit_attempt(attempt, str(reason or SubmitReason.CANDIDATE.value))
         return jsonify(ok=True, submitted=won, state=attempt.state,
                        redirect=url_for("exams.done", attempt_id=attempt.id))
     form = FlaskForm()
     if not form.validate_on_submit():
         abort(400)
     if request.form.get("confirm") != "yes" and attempt.is_in_progress:
-        statuses = attempts.overview(attempt)
-        unanswered, flagged = attempts.answered_positions(statuses)
+        statuses = reading.overview(attempt)
+        unanswered, flagged = reading.answered_positions(statuses)
         return _render_page("exams/submit.html", attempt, unanswered=unanswered,
                             flagged=flagged, form=form, confirm_error=_(
                                 "Tick the box to confirm that you want to submit.")), 422
-    if attempts.submit_attempt(attempt, SubmitReason.CANDIDATE.value):
+    if submitting.submit_attempt(attempt, SubmitReason.CANDIDATE.value):
         flash(_("Your exam is submitted. Well done for getting through it."), "success")
     return _closed(attempt)
 
@@ -231,4 +231,4 @@ def done(attempt_id: int):
     return render_template("exams/done.html", attempt=attempt, exam=attempt.sitting.exam,
                            sitting=attempt.sitting, voided=attempt.state == AttemptState.VOIDED,
                            storage_key=f"certify-exam:{current_user.id}:{attempt.id}",
-                           statuses=attempts.overview(attempt))
+                           statuses=reading.overview(attempt))

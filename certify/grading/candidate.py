@@ -37,6 +37,7 @@ from certify.grading import display
 from certify.grading.models import ComponentPass, LevelPass, Result, ResultStatus
 from certify.grading.results import GradingError, saved_answers, scored_version
 from certify.syllabus.models import Unit
+from certify.tasks import get_task_type
 
 
 class ResultNotFound(GradingError):
@@ -249,8 +250,6 @@ def _review_line(score, full: bool) -> ReviewLine:  # type: ignore[no-untyped-de
 
 
 def _gold_field(task_type: str) -> str | None:
-    from certify.tasks import get_task_type
-
     try:
         return get_task_type(task_type).gold_field
     except LookupError:

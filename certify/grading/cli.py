@@ -5,6 +5,9 @@ from __future__ import annotations
 import click
 
 from certify.db import db
+from certify.exams.models import Sitting
+from certify.grading.regrading import regrade
+from certify.grading.results import GradingError
 
 
 def _passed(value: bool | None) -> str:
@@ -26,9 +29,6 @@ def regrade_command(sitting_id: int | None, item_ref: str | None, adopt_correcti
     Each result keeps its earlier state as a revision; passes follow the new results. Attempts
     submitted but not graded yet are graded.
     """
-    from certify.exams.models import Sitting
-    from certify.grading.operations import GradingError, regrade
-
     if sitting_id is None and not item_ref:
         raise click.UsageError("give --sitting ID, --item REF, or both")
     sitting = None

@@ -25,11 +25,14 @@ import sqlalchemy as sa
 from flask import Flask
 from werkzeug.security import generate_password_hash
 
+from certify.auth.demo import DEMO_ACCOUNTS
 from certify.auth.models import Role, User
 from certify.banks.models import ItemVersion
 from certify.clock import now_utc
 from certify.db import db
-from certify.demo import DEMO_ACCOUNTS, DemoLoader, add_loader
+from certify.demo import DemoLoader, add_loader
+from certify.exams import timing
+from certify.exams.attempts.starting import draw_form
 from certify.exams.models import (
     Attempt,
     AttemptItem,
@@ -38,6 +41,11 @@ from certify.exams.models import (
     Response,
     Sitting,
 )
+from certify.exams.operations import SittingData, create_sitting, enrol_candidate
+from certify.grading import marking
+from certify.grading.on_submit import grade_attempt
+from certify.grading.publication import publish_results
+from certify.tasks import get_task_type
 
 #: Simulated candidates' names (any script, as on certificates).
 NAMES = ["李娜", "王芳", "刘洋", "陈静", "杨帆", "赵磊", "黄敏", "周杰", "吴婷", "徐强", "孙悦",
@@ -137,8 +145,6 @@ def _record_answer(rng: random.Random, task_type: str, record: dict, gold: Any,
 
 
 def _practical(rng: random.Random, version: ItemVersion, p: float) -> dict[str, Any]:
-    from certify.tasks import get_task_type
-
     task = (version.content or {}).get("task") or {}
     task_type = task.get("task_type", "")
     answers: dict[str, Any] = {}
@@ -162,8 +168,6 @@ def _practical(rng: random.Random, version: ItemVersion, p: float) -> dict[str, 
 # Sittings --------------------------------------------------------------------------------------
 
 def _past_sitting(exam: ExamDefinition, title: str, days_ago: int, admin: User | None) -> Sitting:
-    from certify.exams.operations import SittingData, create_sitting
-
     closes = now_utc() - timedelta(days=days_ago)
     return create_sitting(SittingData(exam=exam, title=title, location="Exam centre, room 2",
                                       opens_dt=closes - timedelta(hours=4), closes_dt=closes),
@@ -173,10 +177,6 @@ def _past_sitting(exam: ExamDefinition, title: str, days_ago: int, admin: User |
 def _sit(rng: random.Random, sitting: Sitting, candidate: User, ability: float,
          admin: User | None) -> Attempt:
     """Draw a form as the exam pages do, answer it as ``ability`` allows, submit and grade it."""
-    from certify.exams.attempts import draw_form
-    from certify.exams.operations import enrol_candidate
-    from certify.grading.operations import grade_attempt
-
     enrolment = enrol_candidate(sitting, candidate.email, actor=admin)
     seed = rng.getrandbits(62)
     form = draw_form(seed, enrolment)
@@ -185,7 +185,7 @@ def _sit(rng: random.Random, sitting: Sitting, candidate: User, ability: float,
     started = sitting.opens_dt + timedelta(minutes=rng.randint(0, 20))
     exam = sitting.exam
     attempt = Attempt(enrolment=enrolment, seed=seed, started_dt=started,
-                      deadline_dt=started + timedelta(minutes=exam.duration_minutes),
+                      deadline_dt=timing.deadline(started, exam.duration_minutes),
                       state=AttemptState.SUBMITTED.value,
                       submitted_dt=started + timedelta(minutes=exam.duration_minutes - 10),
                       submit_reason="candidate",
@@ -217,8 +217,6 @@ def _sit(rng: random.Random, sitting: Sitting, candidate: User, ability: float,
 
 def _mark_all(rng: random.Random, sitting: Sitting, abilities: dict[int, float]) -> None:
     """The demo examiners mark every script item of a sitting that waits for them."""
-    from certify.grading import marking
-
     examiners = list(db.session.scalars(sa.select(User).where(User.email.in_(
         [a.email for a in DEMO_ACCOUNTS if Role.EXAMINER in a.roles])).order_by(User.email)))
     if not examiners:
@@ -238,8 +236,6 @@ def _mark_all(rng: random.Random, sitting: Sitting, abilities: dict[int, float])
 
 
 def load(echo: Callable[[str], None]) -> None:
-    from certify.grading.operations import publish_results
-
     admin = _admin()
     rng = random.Random(20250601)
     people = _simulated_candidates(30)

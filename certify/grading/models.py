@@ -244,7 +244,7 @@ class Regrade(db.Model):
     reason: Mapped[str] = mapped_column(sa.Text, default="")
     actor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
     created_dt: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
-    #: Attempts rescored, and the report (see :class:`certify.grading.operations.RegradeReport`).
+    #: Attempts rescored, and the report (see :class:`certify.grading.regrading.RegradeReport`).
     attempts: Mapped[int] = mapped_column(default=0)
     report: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
 

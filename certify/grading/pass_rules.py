@@ -31,8 +31,6 @@ from certify.grading import signals
 from certify.grading.models import ComponentPass, LevelPass, Result, ResultStatus
 from certify.syllabus.models import Level
 
-DEFAULT_RETENTION_YEARS = 2
-
 
 @dataclass
 class PassChanges:
@@ -64,7 +62,7 @@ def add_years(moment: datetime, years: int) -> datetime:
 
 
 def retention_years() -> int:
-    return int(current_app.config.get("GRADING_COMPONENT_PASS_YEARS", DEFAULT_RETENTION_YEARS))
+    return int(current_app.config["GRADING_COMPONENT_PASS_YEARS"])
 
 
 def component_pass_of(result: Result) -> ComponentPass | None:

@@ -1,6 +1,6 @@
 """Building blocks of results: scoring an attempt item, totals, the unit breakdown, revisions.
 
-Shared by grading (:mod:`certify.grading.operations`) and marking (:mod:`certify.grading.marking`),
+Shared by grading (:mod:`certify.grading.on_submit`) and marking (:mod:`certify.grading.marking`),
 which both change item scores and then call :func:`refresh` to bring the result's totals, status and
 pass/fail up to date.
 """

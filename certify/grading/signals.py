@@ -2,7 +2,7 @@
 
 - ``level_passed(app, level_pass_id=…)``: a candidate passed every required component of a level;
   a :class:`certify.grading.models.LevelPass` was created (flushed, in the current transaction).
-  Certificates listen to it (docs/contracts.md §5).
+  No package needs it today: certificates find eligible passes by a query (docs/contracts.md §5).
 - ``level_pass_withdrawn(app, level_pass_id=…)``: a regrade turned a component pass into a fail,
   and the LevelPass made with it got ``withdrawn_dt``. A certificate issued for it is not revoked
   automatically (a revocation needs a person and a reason): administrators see it in the list of

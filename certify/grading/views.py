@@ -13,12 +13,12 @@ from certify.banks.markup import render_markdown
 from certify.banks.render import candidate_item
 from certify.db import db
 from certify.exams.models import Attempt, Sitting
-from certify.grading import candidate, marking, operations
+from certify.grading import candidate, marking, publication, regrading, sitting_results
 from certify.grading.display import points_text
 from certify.grading.forms import MarkingPlanForm, RegradeForm, mark_form
 from certify.grading.models import Regrade
-from certify.grading.operations import GradingError, RegradeReport
-from certify.grading.results import result_of
+from certify.grading.regrading import RegradeReport
+from certify.grading.results import GradingError, result_of
 
 bp = Blueprint("grading", __name__)
 
@@ -108,9 +108,9 @@ def _sitting_or_404(sitting_id: int) -> Sitting:
 @bp.route("/admin/results/")
 @role_required(Role.ADMIN)
 def admin_sittings():
-    sittings = operations.sittings_with_attempts()
+    sittings = sitting_results.sittings_with_attempts()
     return render_template("grading/admin_sittings.html", sittings=[
-        (s, operations.sitting_summary(s)) for s in sittings])
+        (s, sitting_results.sitting_summary(s)) for s in sittings])
 
 
 @bp.route("/admin/results/sitting/<int:sitting_id>")
@@ -119,10 +119,10 @@ def admin_sitting(sitting_id: int):
     sitting = _sitting_or_404(sitting_id)
     return render_template(
         "grading/admin_sitting.html", sitting=sitting,
-        table=operations.sitting_results_table(sitting),
-        summary=operations.sitting_summary(sitting),
-        problems=operations.publication_problems(sitting), confirm=ConfirmForm(),
-        runs=operations.regrade_runs(sitting))
+        table=sitting_results.sitting_results_table(sitting),
+        summary=sitting_results.sitting_summary(sitting),
+        problems=publication.publication_problems(sitting), confirm=ConfirmForm(),
+        runs=regrading.regrade_runs(sitting))
 
 
 @bp.route("/admin/results/sitting/<int:sitting_id>/publish", methods=["POST"])
@@ -133,7 +133,7 @@ def publish(sitting_id: int):
     if not form.validate_on_submit():
         abort(400)
     try:
-        operations.publish_results(sitting, actor=current_user)
+        publication.publish_results(sitting, actor=current_user)
     except GradingError as exc:
         flash(_("The results were not published: %(why)s", why=exc.message), "error")
     else:
@@ -178,14 +178,14 @@ def set_plan(sitting_id: int):
 def regrade(sitting_id: int):
     sitting = _sitting_or_404(sitting_id)
     form = RegradeForm()
-    items = operations.sitting_items(sitting)
+    items = sitting_results.sitting_items(sitting)
     form.set_items([(item.id, f"{item.ref} — {title}") for item, title in items])
     report = None
     problems: list[str] = []
     if form.validate_on_submit():
         ref = next((item.ref for item, _title in items if item.id == form.scope.data), None)
         try:
-            report = operations.regrade(sitting=sitting, item_ref=ref,
+            report = regrading.regrade(sitting=sitting, item_ref=ref,
                                         adopt_corrections=form.adopt_corrections.data,
                                         reason=form.reason.data, actor=current_user,
                                         dry_run=form.dry_run.data)
@@ -214,5 +214,5 @@ def admin_attempt(attempt_id: int):
     attempt = db.get_or_404(Attempt, attempt_id)
     result = result_of(attempt)
     return render_template("grading/admin_attempt.html", attempt=attempt, result=result,
-                           items=operations.result_items(result) if result else [],
-                           history=operations.result_history(result) if result else [])
+                           items=sitting_results.result_items(result) if result else [],
+                           history=sitting_results.result_history(result) if result else [])

@@ -16,7 +16,7 @@ from flask_login import current_user
 from certify.auth.decorators import login_required
 from certify.auth.forms import LanguageForm
 from certify.auth.views import safe_next
-from certify.main.registry import dashboard_panels
+from certify.registry import dashboard_panels
 
 bp = Blueprint("main", __name__)
 

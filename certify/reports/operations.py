@@ -1,7 +1,7 @@
 """Reports of a sitting: gather its marked results as plain data, analyse them, lay out tables.
 
 The analysis itself is :mod:`certify.reports.item_analysis` (pure); this module reads the database
-and turns the analysis into :class:`~certify.reports.exports.Table` s that the page shows and the
+and turns the analysis into :class:`~certify.tables.Table` s that the page shows and the
 CSV/XLSX exports write, so both always agree. Candidates are keyed by attempt id: the item analysis
 names nobody.
 """
@@ -9,6 +9,7 @@ names nobody.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
 import threading
 from collections import OrderedDict, defaultdict
@@ -22,17 +23,23 @@ from sqlalchemy.orm import selectinload
 from certify.banks.models import ItemVersion
 from certify.db import db
 from certify.exams.models import Attempt, AttemptItem, AttemptState, Enrolment, Sitting
+from certify.grading.display import record_text
+from certify.grading.marking import item_title
 from certify.grading.models import ItemScore, Result, ResultStatus
 from certify.grading.results import answers_by_item, scored_version
 from certify.reports import item_analysis
-from certify.reports.exports import Column, Table
 from certify.reports.item_analysis import Analysis, ItemInfo, RecordAnswer
+from certify.tables import Column, Table
 from certify.tasks import TaskValidationError, get_task_type
 
 
-@dataclass
+@dataclass(frozen=True)
 class SittingAnalysis:
-    sitting: Sitting
+    """A sitting's item analysis as plain values (no database object: it is shared between
+    requests and threads through the cache, and must never be changed once made)."""
+
+    sitting_id: int
+    pass_mark: float
     analysis: Analysis
     #: item key (ref) → short title
     titles: dict[str, str] = field(default_factory=dict)
@@ -40,10 +47,6 @@ class SittingAnalysis:
     record_texts: dict[str, dict[str, str]] = field(default_factory=dict)
     #: marked results left out because marking is not complete
     awaiting: int = 0
-
-    @property
-    def pass_mark(self) -> float:
-        return float(self.sitting.exam.pass_mark)
 
 
 def _canonical(task_type: Any, record: dict[str, Any], value: Any, config: Any) -> str:
@@ -63,41 +66,48 @@ def _choices(item_type: str, value: Any) -> tuple[str, ...]:
     return (str(value),)
 
 
-#: Analyses kept per process, by sitting and the state of its results (see :func:`fingerprint`).
+#: Analyses kept per process (a thread-safe LRU), by sitting and the state of its results (see
+#: :func:`fingerprint`): computing one takes seconds for a few hundred candidates (see
+#: bench/bench_item_analysis.py), and each view of the page asks three times (page and two charts).
 _CACHE: OrderedDict[tuple, SittingAnalysis] = OrderedDict()
 _CACHE_LOCK = threading.Lock()
 CACHE_SIZE = 8
 
 
 def fingerprint(sitting: Sitting) -> tuple:
-    """What an analysis depends on: any grading, marking or regrade changes it."""
-    count, last, revisions = db.session.execute(
-        sa.select(sa.func.count(Result.id), sa.func.max(Result.graded_dt),
-                  sa.func.sum(Result.revision))
-        .join(Attempt, Result.attempt_id == Attempt.id)
-        .join(Enrolment, Attempt.enrolment_id == Enrolment.id)
-        .where(Enrolment.sitting_id == sitting.id)).one()
-    voided = db.session.scalar(
-        sa.select(sa.func.count(Attempt.id)).join(Enrolment, Attempt.enrolment_id == Enrolment.id)
-        .where(Enrolment.sitting_id == sitting.id,
-               Attempt.state == AttemptState.VOIDED.value))
-    return (str(db.engine.url), sitting.id, count, str(last), revisions, voided)
+    """What an analysis depends on, summarised: every result of the sitting (status, score,
+    revision) and every item score (points, maximum, the version it was scored against), and
+    which attempts were voided. Any grading, marking, regrade or void changes it, whatever the
+    clocks of the servers that made the change say."""
+    in_sitting = (sa.select(Attempt.id).join(Enrolment, Attempt.enrolment_id == Enrolment.id)
+                  .where(Enrolment.sitting_id == sitting.id))
+    results = db.session.execute(
+        sa.select(Result.id, Result.attempt_id, Result.status, Result.score, Result.revision)
+        .where(Result.attempt_id.in_(in_sitting)).order_by(Result.id)).all()
+    scores = db.session.execute(
+        sa.select(ItemScore.id, ItemScore.points, ItemScore.max_points,
+                  ItemScore.scored_version_id)
+        .where(ItemScore.result_id.in_([r.id for r in results])).order_by(ItemScore.id)).all()
+    states = db.session.execute(
+        sa.select(Attempt.id, Attempt.state).where(Attempt.id.in_(in_sitting))
+        .order_by(Attempt.id)).all()
+    digest = hashlib.sha256(repr((results, scores, states)).encode()).hexdigest()
+    return (str(db.engine.url), sitting.id, digest)
 
 
 def analyse_sitting(sitting: Sitting) -> SittingAnalysis:
     """Analyse the complete results of a sitting's submitted attempts.
 
     The page and its two charts ask for the same analysis; it is computed once per state of the
-    sitting's results and kept (a few per process).
+    sitting's results and kept (a few per process). What is kept is immutable plain data, so
+    requests in other threads can share it.
     """
     key = fingerprint(sitting)
     with _CACHE_LOCK:
         cached = _CACHE.get(key)
         if cached is not None:
             _CACHE.move_to_end(key)
-    if cached is not None:
-        cached.sitting = sitting
-        return cached
+            return cached
     report = _analyse(sitting)
     with _CACHE_LOCK:
         _CACHE[key] = report
@@ -107,9 +117,6 @@ def analyse_sitting(sitting: Sitting) -> SittingAnalysis:
 
 
 def _analyse(sitting: Sitting) -> SittingAnalysis:
-    from certify.grading.display import record_text
-    from certify.grading.marking import item_title
-
     results = list(db.session.scalars(
         sa.select(Result).join(Attempt, Result.attempt_id == Attempt.id)
         .join(Enrolment, Attempt.enrolment_id == Enrolment.id)
@@ -163,7 +170,8 @@ def _analyse(sitting: Sitting) -> SittingAnalysis:
              for key, info in sorted(infos.items())]
     analysis = item_analysis.analyse(scores, items, totals=totals, choices=choices,
                                      records={k: dict(v) for k, v in records.items()})
-    return SittingAnalysis(sitting, analysis, titles, texts, len(results) - len(complete))
+    return SittingAnalysis(sitting.id, float(sitting.exam.pass_mark), analysis, titles, texts,
+                           len(results) - len(complete))
 
 
 def _practical(key, version, score, answers, candidate, records, texts,  # type: ignore[no-untyped-def]

@@ -13,8 +13,9 @@ from certify.auth.decorators import role_required
 from certify.auth.models import Role
 from certify.db import db
 from certify.exams.models import Sitting
+from certify.grading.sitting_results import sitting_results_table
 from certify.reports import charts, operations
-from certify.reports.exports import Table, to_csv, to_xlsx
+from certify.tables import Table, to_csv, to_xlsx
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
 
@@ -41,9 +42,10 @@ def index():
 @bp.route("/sitting/<int:sitting_id>/items")
 @role_required(Role.EXAMINER, Role.ADMIN)
 def items(sitting_id: int):
-    report = operations.analyse_sitting(_sitting(sitting_id))
+    sitting = _sitting(sitting_id)
+    report = operations.analyse_sitting(sitting)
     return render_template(
-        "reports/items.html", report=report, sitting=report.sitting,
+        "reports/items.html", report=report, sitting=sitting,
         items=operations.item_table(report), summary=operations.summary_table(report),
         distractors=report.analysis.distractors, records=operations.record_tables(report),
         suspects=report.analysis.suspects,
@@ -76,8 +78,9 @@ def chart(sitting_id: int, name: str):
 
 
 def _item_tables(sitting_id: int) -> tuple[Sitting, list[tuple[str, Table]]]:
-    report = operations.analyse_sitting(_sitting(sitting_id))
-    return report.sitting, [(_("Items"), operations.item_table(report)),
+    sitting = _sitting(sitting_id)
+    report = operations.analyse_sitting(sitting)
+    return sitting, [(_("Items"), operations.item_table(report)),
                             (_("Summary"), operations.summary_table(report)),
                             (_("Distractors"), operations.distractor_table(report)),
                             (_("Records"), operations.record_table(report))]
@@ -100,8 +103,6 @@ def items_xlsx(sitting_id: int):
 @bp.route("/sitting/<int:sitting_id>/results.csv")
 @role_required(Role.ADMIN)
 def results_csv(sitting_id: int):
-    from certify.grading.operations import sitting_results_table
-
     sitting = _sitting(sitting_id)
     return _download(to_csv(sitting_results_table(sitting)), "text/csv",
                      f"sitting-{sitting.id}-results.csv")
@@ -110,8 +111,6 @@ def results_csv(sitting_id: int):
 @bp.route("/sitting/<int:sitting_id>/results.xlsx")
 @role_required(Role.ADMIN)
 def results_xlsx(sitting_id: int):
-    from certify.grading.operations import sitting_results_table
-
     sitting = _sitting(sitting_id)
     return _download(to_xlsx([(_("Results"), sitting_results_table(sitting))]), XLSX,
                      f"sitting-{sitting.id}-results.xlsx")

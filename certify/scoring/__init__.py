@@ -4,12 +4,14 @@ Imports only numpy, scipy and the standard library (no Flask, no database, no re
 so it is tested without an app and benchmarked without a server.
 
 - :mod:`certify.scoring.metrics` — one candidate's answers against gold; each function agrees with a
-  reference library (scikit-learn, seqeval, pycocotools, jiwer, scipy) within 1e-9.
+  reference library (scikit-learn, seqeval, pycocotools, jiwer, scipy) within 1e-9, and computes
+  through the batch classes (a batch of one), so there is one implementation of each metric.
 - :mod:`certify.scoring.batch` — the same metrics for many candidates at once, vectorised.
 - :mod:`certify.scoring.policy` — how a metric becomes 0–100 points.
 - helpers: :mod:`~certify.scoring.boxes` (IoU and one-to-one box matching, single and batch),
   :mod:`~certify.scoring.edit_distance` (Levenshtein: textbook, and bit-parallel over many pairs),
-  :mod:`~certify.scoring.counts` (precision/recall/F1 from match counts),
+  :mod:`~certify.scoring.counts` (precision/recall/F1 from match counts, kappa's weights),
+  :mod:`~certify.scoring.units` (the words and characters transcriptions are scored in),
   :mod:`~certify.scoring.gcpause` (pausing the cyclic GC around bursts of small objects).
 
 A score is never NaN. Where a reference library returns NaN, warns or raises, certify uses:

@@ -24,10 +24,10 @@ from itertools import chain, cycle, repeat
 import numpy as np
 
 from certify.scoring.boxes import BoxBatch
-from certify.scoring.counts import MatchCounts, prf_arrays
+from certify.scoring.counts import MatchCounts, kappa_weight_matrix, prf_arrays
 from certify.scoring.edit_distance import levenshtein_many
 from certify.scoring.gcpause import gc_paused
-from certify.scoring.metrics import characters, kappa_weight_matrix, words
+from certify.scoring.units import characters, words
 
 __all__ = [
     "BoxBatch",
@@ -99,13 +99,16 @@ class LabelBatch:
         """Fraction of records answered with the gold label, per candidate."""
         return self.correct.mean(axis=1)
 
-    def macro_f1(self) -> np.ndarray:
-        """Macro-averaged F1 per candidate, as :func:`certify.scoring.metrics.macro_f1`."""
+    def f1_per_label(self) -> np.ndarray:
+        """F1 per candidate and label (0.0 for a label neither side uses)."""
         denominator = self.n_gold + self.n_pred
-        f1 = np.divide(
+        return np.divide(
             2.0 * self.hits, denominator, out=np.zeros(self.hits.shape), where=denominator > 0
         )
-        return (f1 * self.present).sum(axis=1) / self.present.sum(axis=1)
+
+    def macro_f1(self) -> np.ndarray:
+        """Macro-averaged F1 per candidate, as :func:`certify.scoring.metrics.macro_f1`."""
+        return (self.f1_per_label() * self.present).sum(axis=1) / self.present.sum(axis=1)
 
     def cohen_kappa(self, weights: str | None = None) -> np.ndarray:
         """Cohen's kappa per candidate, as :func:`certify.scoring.metrics.cohen_kappa`.

@@ -1,10 +1,13 @@
-"""Precision, recall and F1 from arrays of match counts, shared by the span and box batches."""
+"""Precision, recall and F1 from arrays of match counts (the span and box batches), and the
+disagreement weights of Cohen's kappa (the label batch)."""
 
 from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["MatchCounts", "prf_arrays"]
+__all__ = ["KAPPA_WEIGHTS", "MatchCounts", "kappa_weight_matrix", "prf_arrays"]
+
+KAPPA_WEIGHTS = (None, "linear", "quadratic")
 
 
 def prf_arrays(hits, n_gold, n_pred) -> dict[str, np.ndarray]:
@@ -38,3 +41,20 @@ class MatchCounts:
         """Micro precision, recall and F1 per candidate (counts summed over records)."""
         n_gold = np.full(self.hits.shape[0], self.n_gold.sum())
         return prf_arrays(self.hits.sum(axis=1), n_gold, self.n_pred.sum(axis=1))
+
+
+def kappa_weight_matrix(n_labels: int, weights: str | None) -> np.ndarray:
+    """Disagreement weights between label positions ``i`` and ``j`` for Cohen's kappa.
+
+    ``None``: 0 on the diagonal, 1 elsewhere; ``"linear"``: ``|i - j|``; ``"quadratic"``:
+    ``(i - j) ** 2`` — the same matrices as scikit-learn.
+
+    :raise ValueError: for any other ``weights``.
+    """
+    if weights not in KAPPA_WEIGHTS:
+        raise ValueError(f"kappa weights must be None, 'linear' or 'quadratic', not {weights!r}")
+    positions = np.arange(n_labels, dtype=float)
+    distance = np.abs(positions[:, None] - positions[None, :])
+    if weights is None:
+        return (distance > 0).astype(float)
+    return distance if weights == "linear" else distance**2

@@ -5,29 +5,35 @@ plain floats or dicts of floats. Each one agrees with a reference library within
 docstring) except where the reference returns NaN, warns or raises; the value certify uses there is
 documented in the function and summarised in :mod:`certify.scoring`. No function here returns NaN.
 
-:func:`certify.scoring.batch` holds the vectorised versions that score many candidates at once; the
-tests check that both give the same numbers.
+The functions compute through the vectorised classes of :mod:`certify.scoring.batch` (one
+candidate is a batch of one), so the public API and production scoring share one code path; only
+Spearman and Kendall for arbitrary scores (ties included) use scipy, as the batch scores strict
+rankings. ``words``, ``characters`` (:mod:`certify.scoring.units`) and ``kappa_weight_matrix``
+(:mod:`certify.scoring.counts`) stay importable from here.
 """
 
 from __future__ import annotations
 
-import re
-from collections import Counter
 from collections.abc import Hashable, Iterable, Sequence
 from typing import Any
 
 import numpy as np
 from scipy import stats
 
-from certify.scoring.boxes import assign, iou_xywh
-from certify.scoring.edit_distance import levenshtein
+from certify.scoring.batch import LabelBatch, SetBatch, SpanBatch, TextBatch
+from certify.scoring.boxes import BoxBatch, assign, iou_xywh
+from certify.scoring.counts import KAPPA_WEIGHTS, kappa_weight_matrix, prf_arrays
+from certify.scoring.units import characters, words
 
 __all__ = [
+    "KAPPA_WEIGHTS",
     "accuracy",
     "box_iou_matrix",
     "cer",
+    "characters",
     "cohen_kappa",
     "jaccard_samples",
+    "kappa_weight_matrix",
     "kendall_tau",
     "macro_f1",
     "match_boxes",
@@ -36,10 +42,8 @@ __all__ = [
     "span_prf_by_label",
     "spearman",
     "wer",
+    "words",
 ]
-
-KAPPA_WEIGHTS = (None, "linear", "quadratic")
-
 
 def _paired(gold: Sequence, pred: Sequence, what: str) -> None:
     """Check that gold and predictions pair up one to one and are not empty.
@@ -56,12 +60,13 @@ def _paired(gold: Sequence, pred: Sequence, what: str) -> None:
 def accuracy(gold: Sequence[Hashable], pred: Sequence[Hashable]) -> float:
     """Fraction of items whose predicted label equals the gold label.
 
-    Equal to ``sklearn.metrics.accuracy_score(gold, pred)``.
+    Equal to ``sklearn.metrics.accuracy_score(gold, pred)`` (a ``None`` prediction is no answer).
 
     :raise ValueError: if the lengths differ or there are no items.
     """
     _paired(gold, pred, "accuracy")
-    return sum(g == p for g, p in zip(gold, pred, strict=True)) / len(gold)
+    labels = [label for label in dict.fromkeys([*gold, *pred]) if label is not None]
+    return float(LabelBatch(gold, [list(pred)], labels).accuracy()[0])
 
 
 def macro_f1(
@@ -80,30 +85,11 @@ def macro_f1(
     labels = sorted(set(gold) | set(pred)) if labels is None else list(labels)
     if not labels:
         raise ValueError("macro_f1 needs at least one label")
-    hits = Counter(g for g, p in zip(gold, pred, strict=True) if g == p)
-    n_gold, n_pred = Counter(gold), Counter(pred)
-    scores = [
-        2 * hits[label] / (n_gold[label] + n_pred[label]) if n_gold[label] + n_pred[label] else 0.0
-        for label in labels
-    ]
-    return sum(scores) / len(scores)
-
-
-def kappa_weight_matrix(n_labels: int, weights: str | None) -> np.ndarray:
-    """Disagreement weights between label positions ``i`` and ``j`` for Cohen's kappa.
-
-    ``None``: 0 on the diagonal, 1 elsewhere; ``"linear"``: ``|i - j|``; ``"quadratic"``:
-    ``(i - j) ** 2`` — the same matrices as scikit-learn.
-
-    :raise ValueError: for any other ``weights``.
-    """
-    if weights not in KAPPA_WEIGHTS:
-        raise ValueError(f"kappa weights must be None, 'linear' or 'quadratic', not {weights!r}")
-    positions = np.arange(n_labels, dtype=float)
-    distance = np.abs(positions[:, None] - positions[None, :])
-    if weights is None:
-        return (distance > 0).astype(float)
-    return distance if weights == "linear" else distance**2
+    # Labels used outside ``labels`` are counted (so they cost what they cost) but not averaged.
+    listed = set(labels)
+    extra = [label for label in dict.fromkeys([*gold, *pred]) if label not in listed]
+    f1 = LabelBatch(gold, [list(pred)], labels + extra).f1_per_label()[0, :len(labels)]
+    return float(f1.mean())
 
 
 def cohen_kappa(
@@ -128,20 +114,12 @@ def cohen_kappa(
         uses a label outside ``labels`` (scikit-learn silently drops such items).
     """
     _paired(gold, pred, "cohen_kappa")
+    kappa_weight_matrix(0, weights)  # rejects unknown weights
     labels = sorted(set(gold) | set(pred)) if labels is None else list(labels)
-    position = {label: i for i, label in enumerate(labels)}
-    outside = (set(gold) | set(pred)) - position.keys()
+    outside = (set(gold) | set(pred)) - set(labels)
     if outside:
         raise ValueError(f"cohen_kappa: {sorted(map(repr, outside))} not in labels")
-    n = len(labels)
-    weight = kappa_weight_matrix(n, weights)
-    observed = np.zeros((n, n))
-    np.add.at(observed, ([position[g] for g in gold], [position[p] for p in pred]), 1)
-    expected = np.outer(observed.sum(axis=1), observed.sum(axis=0)) / observed.sum()
-    chance_disagreement = float(np.sum(weight * expected))
-    if chance_disagreement == 0.0:
-        return 1.0
-    return float(1.0 - np.sum(weight * observed) / chance_disagreement)
+    return float(LabelBatch(gold, [list(pred)], labels).cohen_kappa(weights)[0])
 
 
 def jaccard_samples(gold_sets: Sequence[Iterable], pred_sets: Sequence[Iterable]) -> float:
@@ -155,11 +133,8 @@ def jaccard_samples(gold_sets: Sequence[Iterable], pred_sets: Sequence[Iterable]
     :raise ValueError: if the lengths differ or there are no items.
     """
     _paired(gold_sets, pred_sets, "jaccard_samples")
-    total = 0.0
-    for g, p in zip(gold_sets, pred_sets, strict=True):
-        g, p = set(g), set(p)
-        total += len(g & p) / len(g | p) if g or p else 1.0
-    return total / len(gold_sets)
+    return float(SetBatch([frozenset(g) for g in gold_sets],
+                          [[frozenset(p) for p in pred_sets]]).jaccard_samples()[0])
 
 
 def prf(hits: int, n_gold: int, n_pred: int) -> dict[str, float]:
@@ -169,13 +144,7 @@ def prf(hits: int, n_gold: int, n_pred: int) -> dict[str, float]:
     scikit-learn give 0.0 with a warning). Otherwise a zero denominator gives 0.0, as with their
     ``zero_division=0``: no predictions → precision 0.0, no gold → recall 0.0.
     """
-    if n_gold == 0 and n_pred == 0:
-        return {"precision": 1.0, "recall": 1.0, "f1": 1.0}
-    return {
-        "precision": hits / n_pred if n_pred else 0.0,
-        "recall": hits / n_gold if n_gold else 0.0,
-        "f1": 2 * hits / (n_gold + n_pred),
-    }
+    return {name: float(value) for name, value in prf_arrays(hits, n_gold, n_pred).items()}
 
 
 def _span_sets(spans_per_record: Sequence[Iterable[Sequence]]) -> list[set[tuple]]:
@@ -200,10 +169,8 @@ def span_prf(
         raise ValueError(
             f"span_prf: {len(gold_spans)} gold records but {len(pred_spans)} predicted"
         )
-    hits = n_gold = n_pred = 0
-    for g, p in zip(_span_sets(gold_spans), _span_sets(pred_spans), strict=True):
-        hits, n_gold, n_pred = hits + len(g & p), n_gold + len(g), n_pred + len(p)
-    return prf(hits, n_gold, n_pred)
+    scores = SpanBatch(_span_sets(gold_spans), [_span_sets(pred_spans)]).prf()
+    return {name: float(values[0]) for name, values in scores.items()}
 
 
 def span_prf_by_label(
@@ -285,48 +252,24 @@ def match_boxes(
         raise ValueError(f"match_boxes: {len(gold)} gold images but {len(pred)} predicted")
     if not 0 < iou_threshold <= 1:
         raise ValueError(f"match_boxes: iou_threshold must be in (0, 1], not {iou_threshold}")
-    matches = [match_boxes_in_image(g, p, iou_threshold) for g, p in zip(gold, pred, strict=True)]
-    hits = sum(map(len, matches))
-    n_gold, n_pred = sum(map(len, gold)), sum(map(len, pred))
-    boxes = n_gold + n_pred - hits
-    iou_sum = sum(iou for image in matches for _, _, iou in image)
+    batch = BoxBatch(gold, [list(pred)], iou_threshold)
     return {
-        **prf(hits, n_gold, n_pred),
-        "mean_iou": iou_sum / boxes if boxes else 1.0,
-        "matches": matches,
+        **{name: float(values[0]) for name, values in batch.prf().items()},
+        "mean_iou": float(batch.mean_iou()[0]),
+        "matches": [match_boxes_in_image(g, p, iou_threshold)
+                    for g, p in zip(gold, pred, strict=True)],
     }
 
 
-_MULTIPLE_SPACES = re.compile(r"\s\s+")
-
-
-def words(text: str) -> list[str]:
-    """Split a transcription into words exactly as jiwer's default WER transform does.
-
-    Runs of two or more whitespace characters become one space, the ends are stripped, and the text
-    is split at spaces (so a lone tab or newline does not separate words, as in jiwer).
-    """
-    # Fast path: printable text has no whitespace but " " (tabs, newlines, U+3000… are not
-    # printable), so without a double space the substitution would change nothing.
-    if not text.isprintable() or "  " in text:
-        text = _MULTIPLE_SPACES.sub(" ", text)
-    text = text.strip()
-    return text.split(" ") if text else []
-
-
-def characters(text: str) -> str:
-    """The characters CER counts: the text stripped at both ends (jiwer's default CER transform)."""
-    return text.strip()
-
-
-def _error_rate(refs: Sequence[str] | str, hyps: Sequence[str] | str, split, what: str) -> float:
+def _error_rate(refs: Sequence[str] | str, hyps: Sequence[str] | str, unit: str,
+                what: str) -> float:
     refs = [refs] if isinstance(refs, str) else list(refs)
     hyps = [hyps] if isinstance(hyps, str) else list(hyps)
     if len(refs) != len(hyps):
         raise ValueError(f"{what}: {len(refs)} references but {len(hyps)} hypotheses")
-    ref_units = [split(r) for r in refs]
-    errors = sum(levenshtein(r, split(h)) for r, h in zip(ref_units, hyps, strict=True))
-    return errors / max(sum(map(len, ref_units)), 1)
+    if not refs:
+        return 0.0
+    return float(TextBatch(refs, [hyps], unit).rates()[0])
 
 
 def wer(refs: Sequence[str] | str, hyps: Sequence[str] | str) -> float:
@@ -338,7 +281,7 @@ def wer(refs: Sequence[str] | str, hyps: Sequence[str] | str) -> float:
 
     :raise ValueError: if the numbers of references and hypotheses differ.
     """
-    return _error_rate(refs, hyps, words, "wer")
+    return _error_rate(refs, hyps, "word", "wer")
 
 
 def cer(refs: Sequence[str] | str, hyps: Sequence[str] | str) -> float:
@@ -350,7 +293,7 @@ def cer(refs: Sequence[str] | str, hyps: Sequence[str] | str) -> float:
 
     :raise ValueError: if the numbers of references and hypotheses differ.
     """
-    return _error_rate(refs, hyps, characters, "cer")
+    return _error_rate(refs, hyps, "char", "cer")
 
 
 def _correlation(gold: Sequence[float], pred: Sequence[float], statistic, what: str) -> float:

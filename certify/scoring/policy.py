@@ -16,6 +16,8 @@ from typing import Any
 
 import numpy as np
 
+from certify.errors import ProblemsError
+
 __all__ = [
     "ERROR_RATES",
     "TOLERANCE",
@@ -89,12 +91,12 @@ class ThresholdPolicy:
 Policy = LinearPolicy | ThresholdPolicy
 
 
-class PolicyError(ValueError):
+class PolicyError(ProblemsError):
     """A policy that cannot be used; ``problems`` lists ``(field, message)`` pairs, every one found."""
 
-    def __init__(self, problems: list[tuple[str, str]]):
-        self.problems = problems
-        super().__init__("; ".join(f'field "{f}": {message}' for f, message in problems))
+    def describe(self, problem: tuple[str, str]) -> str:
+        field, message = problem
+        return f'field "{field}": {message}'
 
 
 def _number(value: Any) -> bool:

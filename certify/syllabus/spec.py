@@ -16,6 +16,7 @@ from typing import Any
 import yaml
 from flask_babel import gettext as _
 
+from certify.errors import ProblemsError
 from certify.syllabus.models import CHILD_KINDS, Component, UnitKind
 from certify.yamlinput import safe_load
 
@@ -24,12 +25,10 @@ SOURCES = ("firm", "reported", "written")
 WEIGHT_TOLERANCE = Decimal("0.000001")
 
 
-class SyllabusError(ValueError):
+class SyllabusError(ProblemsError):
     """A syllabus file or edit is invalid; ``problems`` lists every problem found."""
 
-    def __init__(self, problems: list[str]) -> None:
-        super().__init__("\n".join(problems))
-        self.problems = problems
+    separator = "\n"
 
 
 @dataclass

@@ -45,7 +45,8 @@ class TaskType(ABC):
     label: ClassVar[Any]
     #: script (path under ``static/``) of the labeling widget that shows the records, takes the
     #: candidate's answers and shows them read-only to markers (default ``js/widgets/<name>.js``;
-    #: it registers with ``js/widgets/registry.js``, docs/contracts.md §4)
+    #: a classic script loaded with defer after the ES module ``js/widgets/registry.js``, it
+    #: registers through ``window.CertifyWidgets``, docs/contracts.md §4)
     candidate_script: ClassVar[str]
     #: fields a record may have besides ``id``; :meth:`candidate_record` sends only these
     record_fields: ClassVar[tuple[str, ...]]

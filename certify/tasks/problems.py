@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import Any
 
+from certify.errors import ProblemsError
+
 __all__ = [
     "NUMBERS",
     "PLAIN_NUMBERS",
@@ -78,15 +80,19 @@ class ValidationProblem:
         }
 
 
-class TaskValidationError(ValueError):
+class TaskValidationError(ProblemsError):
     """A task or a response is not valid; ``problems`` lists every problem found, in order."""
 
-    def __init__(self, problems: Iterable[ValidationProblem]):
-        self.problems = tuple(problems)
+    shown = 20
+    problems: tuple[ValidationProblem, ...]
+
+    def collect(self, problems: Iterable[ValidationProblem]) -> tuple[ValidationProblem, ...]:
+        return tuple(problems)
+
+    def summary(self) -> str:
         count = len(self.problems)
-        summary = "; ".join(map(str, self.problems[:20]))
         more = f" (and {count - 20} more)" if count > 20 else ""
-        super().__init__(f"{count} problem{'s' if count != 1 else ''}: {summary}{more}")
+        return f"{count} problem{'s' if count != 1 else ''}: {super().summary()}{more}"
 
 
 class Problems:

@@ -7,7 +7,7 @@ import sqlalchemy as sa
 from certify.audit import AuditEvent
 from certify.auth.models import Role, User, UserSession
 from certify.db import db
-from tests.conftest import TEST_PASSWORD
+from tests.helpers import TEST_PASSWORD
 
 
 def actions() -> list[str]:

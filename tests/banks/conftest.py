@@ -30,7 +30,7 @@ def reviewer(make_user):
 def import_bytes(author) -> Callable:
     """``import_bytes(data, filename, **kwargs)``: read and import a file as ``author``."""
     from certify.banks.importers import read_file
-    from certify.banks.operations import import_items
+    from certify.banks.imports import import_items
 
     def run(data: bytes, filename: str, *, options=None, media=None, **kwargs):
         parsed = read_file(data, filename, options, media)

@@ -8,21 +8,22 @@ from collections import Counter
 import pytest
 import sqlalchemy as sa
 
-from certify import demo
+from certify.auth.demo import load_accounts
 from certify.banks.coverage import coverage
 from certify.banks.demo import AUTHOR, REVIEWER, load_banks
 from certify.banks.models import Item
 from certify.banks.practical import task_spec
 from certify.banks.scoring import score_objective
 from certify.db import db
+from certify.syllabus.demo import load_syllabus
 from certify.tasks import get_task_type, task_types
 
 
 @pytest.fixture
 def bundled(app):
     messages: list[str] = []
-    demo.load_syllabus(messages.append)
-    demo.load_accounts(messages.append)
+    load_syllabus(messages.append)
+    load_accounts(messages.append)
     load_banks(messages.append)
     db.session.commit()
     return messages

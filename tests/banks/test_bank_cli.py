@@ -4,10 +4,10 @@ named second examiner."""
 from __future__ import annotations
 
 import sqlalchemy as sa
-from bankfiles import BAD_ROWS_EXAMPLE, VALID_ROWS, csv_bytes
 
 from certify.banks.models import Item
 from certify.db import db
+from tests.banks.bankfiles import BAD_ROWS_EXAMPLE, VALID_ROWS, csv_bytes
 
 
 def count() -> int:

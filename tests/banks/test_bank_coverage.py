@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from bankfiles import VALID_ROWS, csv_bytes
-
-from certify.banks.coverage import apportion, coverage, max_matching, pool, required_counts
+from certify.apportion import apportion
+from certify.banks.coverage import coverage, max_matching, pool, required_counts
 from certify.banks.queries import live_versions
 from certify.db import db
+from tests.banks.bankfiles import VALID_ROWS, csv_bytes
 from tests.factories import make_item, make_practical_item
 
 

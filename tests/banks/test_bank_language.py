@@ -110,5 +110,5 @@ def test_coverage_and_supply_count_one_language(app, level4):
                                                                     language=lang).rows
                               if r.ref == "L4:2.1") for lang in ("zh", "en", None)}
     assert by_language == {"zh": 2, "en": 1, None: 3}
-    assert {c.language for c in supply.candidates(level4, ["single"], "zh")} == {"zh"}
-    assert len(supply.candidates(level4, ["single"])) == 3
+    assert {c.language for c in supply.pool(level4, ["single"], "zh")} == {"zh"}
+    assert len(supply.pool(level4, ["single"])) == 3

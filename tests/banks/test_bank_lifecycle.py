@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import pytest
 import sqlalchemy as sa
-from bankfiles import VALID_ROWS
 from sqlalchemy.exc import IntegrityError
 
 from certify.audit import AuditEvent
-from certify.banks import operations
+from certify.banks import authoring, reviewing
 from certify.banks.models import Item, ItemVersion
 from certify.banks.render import candidate_item
 from certify.banks.spec import BankError, row_to_item
 from certify.db import db
+from tests.banks.bankfiles import VALID_ROWS
 from tests.factories import enrol, make_attempt, make_exam, make_sitting
 
 
@@ -23,15 +23,15 @@ def data(index: int = 0, **cells):
 
 
 def approved_item(author, reviewer, **cells) -> Item:
-    item = operations.create_item(data(**cells), actor=author)
-    operations.submit_for_review(item, actor=author)
-    operations.approve(item.head, reviewer=reviewer)
+    item = authoring.create_item(data(**cells), actor=author)
+    reviewing.submit_for_review(item, actor=author)
+    reviewing.approve(item.head, reviewer=reviewer)
     db.session.commit()
     return item
 
 
 def test_new_item_is_a_draft_by_its_author(app, level4, author):
-    item = operations.create_item(data(), actor=author)
+    item = authoring.create_item(data(), actor=author)
     db.session.commit()
     assert item.status == "draft" and item.live_version is None
     assert [v.status for v in item.versions] == ["draft"]
@@ -41,25 +41,25 @@ def test_new_item_is_a_draft_by_its_author(app, level4, author):
 
 
 def test_the_author_can_never_approve(app, level4, author, reviewer):
-    item = operations.create_item(data(), actor=author)
-    operations.submit_for_review(item, actor=author)
-    with pytest.raises(operations.ReviewError, match="four-eyes"):
-        operations.approve(item.head, reviewer=author)
+    item = authoring.create_item(data(), actor=author)
+    reviewing.submit_for_review(item, actor=author)
+    with pytest.raises(reviewing.ReviewError, match="four-eyes"):
+        reviewing.approve(item.head, reviewer=author)
     assert item.head.status == "in_review"
     # Nor anyone who edited the draft.
-    editor_item = operations.create_item(data(1), actor=author)
-    operations.save_item(editor_item, data(1, stem="Which steps belong to an audit?"),
+    editor_item = authoring.create_item(data(1), actor=author)
+    authoring.save_item(editor_item, data(1, stem="Which steps belong to an audit?"),
                          actor=reviewer)
-    operations.submit_for_review(editor_item, actor=author)
-    with pytest.raises(operations.ReviewError):
-        operations.approve(editor_item.head, reviewer=reviewer)
-    operations.approve(item.head, reviewer=reviewer)
+    reviewing.submit_for_review(editor_item, actor=author)
+    with pytest.raises(reviewing.ReviewError):
+        reviewing.approve(editor_item.head, reviewer=reviewer)
+    reviewing.approve(item.head, reviewer=reviewer)
     assert item.status == "approved" and item.live_version == item.head
     assert item.head.approved_by == reviewer
 
 
 def test_the_database_refuses_self_approval_too(app, level4, author):
-    item = operations.create_item(data(), actor=author)
+    item = authoring.create_item(data(), actor=author)
     db.session.commit()
     item.head.approved_by_id = author.id
     with pytest.raises(IntegrityError):
@@ -68,8 +68,8 @@ def test_the_database_refuses_self_approval_too(app, level4, author):
 
 
 def test_four_eyes_over_http(app, level4, author, reviewer, login_as):
-    item = operations.create_item(data(), actor=author)
-    operations.submit_for_review(item, actor=author)
+    item = authoring.create_item(data(), actor=author)
+    reviewing.submit_for_review(item, actor=author)
     db.session.commit()
     as_author = login_as(author)
     page = as_author.get(f"/bank/items/{item.id}")
@@ -88,19 +88,19 @@ def test_four_eyes_over_http(app, level4, author, reviewer, login_as):
 
 
 def test_requesting_changes_needs_a_comment_and_returns_a_draft(app, level4, author, reviewer):
-    item = operations.create_item(data(), actor=author)
-    operations.submit_for_review(item, actor=author)
-    with pytest.raises(operations.ReviewError):
-        operations.request_changes(item.head, reviewer=reviewer, comment=" ")
-    operations.request_changes(item.head, reviewer=reviewer, comment="Option D is also right.")
+    item = authoring.create_item(data(), actor=author)
+    reviewing.submit_for_review(item, actor=author)
+    with pytest.raises(reviewing.ReviewError):
+        reviewing.request_changes(item.head, reviewer=reviewer, comment=" ")
+    reviewing.request_changes(item.head, reviewer=reviewer, comment="Option D is also right.")
     assert item.head.status == "draft"
     assert item.head.reviews[-1].decision == "changes_requested"
 
 
 def test_editing_in_review_sends_it_back_to_draft(app, level4, author):
-    item = operations.create_item(data(), actor=author)
-    operations.submit_for_review(item, actor=author)
-    action = operations.save_item(item, data(stem="Which metric measures box overlap?"),
+    item = authoring.create_item(data(), actor=author)
+    reviewing.submit_for_review(item, actor=author)
+    action = authoring.save_item(item, data(stem="Which metric measures box overlap?"),
                                   actor=author)
     assert action == "updated" and item.head.status == "draft" and len(item.versions) == 1
 
@@ -110,17 +110,17 @@ def test_editing_an_approved_item_makes_a_new_version_and_v1_stays_live(app, lev
     item = approved_item(author, reviewer)
     v1 = item.head
     with pytest.raises(BankError, match="change note"):
-        operations.save_item(item, data(answer="A"), actor=author)
-    action = operations.save_item(item, data(answer="A"), actor=author,
+        authoring.save_item(item, data(answer="A"), actor=author)
+    action = authoring.save_item(item, data(answer="A"), actor=author,
                                   change_note="Key corrected: A")
     db.session.commit()
     assert action == "new_version"
     assert [v.number for v in item.versions] == [1, 2]
     assert item.live_version == v1 and v1.key == {"correct": "B"}
     assert item.head.status == "draft" and item.head.change_note == "Key corrected: A"
-    assert operations.save_item(item, data(answer="A"), actor=author) == "unchanged"
-    operations.submit_for_review(item, actor=author)
-    operations.approve(item.head, reviewer=reviewer)
+    assert authoring.save_item(item, data(answer="A"), actor=author) == "unchanged"
+    reviewing.submit_for_review(item, actor=author)
+    reviewing.approve(item.head, reviewer=reviewer)
     db.session.commit()
     assert v1.status == "superseded" and item.live_version.number == 2
     assert v1.key == {"correct": "B"}  # never changed
@@ -130,10 +130,10 @@ def test_an_attempt_on_v1_still_shows_v1_after_an_edit(app, level4, author, revi
     item = approved_item(author, reviewer, stem="Original wording: which metric is IoU?")
     sitting = make_sitting(make_exam(level4))
     attempt = make_attempt(enrol(sitting, candidate), [item])
-    operations.save_item(item, data(stem="New wording: which metric is IoU?"), actor=author,
+    authoring.save_item(item, data(stem="New wording: which metric is IoU?"), actor=author,
                          change_note="reworded")
-    operations.submit_for_review(item, actor=author)
-    operations.approve(item.head, reviewer=reviewer)
+    reviewing.submit_for_review(item, actor=author)
+    reviewing.approve(item.head, reviewer=reviewer)
     db.session.commit()
     db.session.expire_all()
     attempt_version = attempt.items[0].version
@@ -144,42 +144,42 @@ def test_an_attempt_on_v1_still_shows_v1_after_an_edit(app, level4, author, revi
 
 def test_retiring_never_deletes_and_can_be_undone(app, level4, author, reviewer):
     item = approved_item(author, reviewer)
-    operations.retire(item, actor=author, reason="outdated law")
+    authoring.retire(item, actor=author, reason="outdated law")
     db.session.commit()
     assert item.status == "retired" and item.retired_dt is not None
     assert db.session.scalar(sa.select(sa.func.count()).select_from(ItemVersion)) == 1
     with pytest.raises(BankError, match="retired"):
-        operations.save_item(item, data(stem="x?"), actor=author)
-    operations.reinstate(item, actor=author)
+        authoring.save_item(item, data(stem="x?"), actor=author)
+    authoring.reinstate(item, actor=author)
     assert item.status == "approved"
 
 
 def test_a_newer_draft_can_be_discarded_but_never_version_1(app, level4, author, reviewer):
     item = approved_item(author, reviewer)
-    with pytest.raises(operations.ReviewError):
-        operations.discard_draft(item, actor=author)
-    operations.save_item(item, data(answer="C"), actor=author, change_note="try C")
-    operations.discard_draft(item, actor=author)
+    with pytest.raises(reviewing.ReviewError):
+        authoring.discard_draft(item, actor=author)
+    authoring.save_item(item, data(answer="C"), actor=author, change_note="try C")
+    authoring.discard_draft(item, actor=author)
     db.session.commit()
     db.session.expire_all()
     assert [v.number for v in item.versions] == [1] and item.status == "approved"
 
 
 def test_only_examiners_change_the_bank(app, level4, admin, author):
-    with pytest.raises(operations.ReviewError):
-        operations.create_item(data(), actor=admin)
+    with pytest.raises(reviewing.ReviewError):
+        authoring.create_item(data(), actor=admin)
 
 
 def test_ref_is_unique_and_type_fixed(app, level4, author):
-    item = operations.create_item(data(), actor=author)
+    item = authoring.create_item(data(), actor=author)
     with pytest.raises(BankError, match="already used"):
-        operations.create_item(data(), actor=author)
+        authoring.create_item(data(), actor=author)
     with pytest.raises(BankError, match="cannot change"):
-        operations.save_item(item, data(2, ref="T-001"), actor=author)
+        authoring.save_item(item, data(2, ref="T-001"), actor=author)
 
 
 def test_unknown_units_are_refused(app, level4, author):
     with pytest.raises(BankError) as error:
-        operations.create_item(data(units="L4:9.9; L3:2.1"), actor=author)
+        authoring.create_item(data(units="L4:9.9; L3:2.1"), actor=author)
     assert {p.column for p in error.value.problems} == {"units"}
     assert "L4:9.9" in str(error.value)

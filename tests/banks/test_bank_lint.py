@@ -7,12 +7,13 @@ from fractions import Fraction
 
 import pytest
 
-from certify.banks.lint import LevelSyllabus, check_item, lint_bank
+from certify.banks.lint import check_item
 from certify.banks.lint import pool as pool_checks
-from certify.banks.lint.forms import draw
 from certify.banks.lint.items import ItemView
 from certify.banks.lint.strategies import chance
 from certify.exams.official import THEORY
+from certify.reports.bank_lint import LevelSyllabus, lint_bank
+from certify.reports.bank_lint.forms import draw
 
 CLEAN_OPTIONS = ["交并比（IoU）", "召回率（Recall）", "精确率（Precision）", "准确率（Accuracy）"]
 

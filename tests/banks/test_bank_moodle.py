@@ -148,7 +148,7 @@ def test_entities_and_dtds_are_refused(app):
 
 def test_export_to_moodle_and_back_is_unchanged(app, level4, import_bytes, reviewer):
     import_bytes(QUIZ, "quiz.xml", options=ImportOptions(units=["L4:2.1"]))
-    from bankfiles import VALID_ROWS, csv_bytes
+    from tests.banks.bankfiles import VALID_ROWS, csv_bytes
 
     strict = dict(VALID_ROWS[1], ref="T-008", scoring="all_or_nothing", penalty="")
     # Adds an all-or-nothing multiple choice, a two-blank fill-in and a short answer.

@@ -7,11 +7,11 @@ import io
 import json
 
 import sqlalchemy as sa
-from bankfiles import VALID_ROWS, csv_bytes
 from PIL import Image
 
 from certify.banks.models import Item
 from certify.db import db
+from tests.banks.bankfiles import VALID_ROWS, csv_bytes
 from tests.factories import make_item, make_practical_item
 
 

@@ -8,15 +8,14 @@ import zipfile
 
 import pytest
 import sqlalchemy as sa
-from bankfiles import VALID_ROWS, csv_bytes, row, xlsx_bytes
 
 from certify.banks import exporters
 from certify.banks.importers import read_file
 from certify.banks.models import Item
-from certify.banks.operations import version_data
-from certify.banks.queries import ItemFilter, export_data, filtered
+from certify.banks.queries import ItemFilter, export_data, filtered, version_data
 from certify.banks.spec import BankError
 from certify.db import db
+from tests.banks.bankfiles import VALID_ROWS, csv_bytes, row, xlsx_bytes
 
 BAD_ROWS = [
     row(ref="B-001", answer="E"),                                    # row 2: answer names empty E
@@ -221,7 +220,7 @@ def test_version_data_matches_the_row(app, level4, import_bytes):
 
 
 def test_a_ref_in_two_files_of_one_import_is_reported(app, level4, author):
-    from certify.banks.operations import import_items
+    from certify.banks.imports import import_items
 
     parsed = read_file(csv_bytes(VALID_ROWS[:2]), "a.csv")
     parsed.extend(read_file(csv_bytes(VALID_ROWS[1:3]), "b.csv"))

@@ -31,7 +31,7 @@ from flask import Flask, render_template, send_from_directory
 from werkzeug.serving import make_server
 
 from certify.config import CONTENT_SECURITY_POLICY
-from tests.conftest import skip_or_fail
+from tests.helpers import skip_or_fail
 
 ROOT = Path(__file__).resolve().parents[2]
 HARNESS = Path(__file__).resolve().parent / "harness"
@@ -105,6 +105,11 @@ def _harness_app(cases: dict[str, dict[str, Any]]) -> Flask:
         spec = cases[name]
         return render_template("page.html", case=spec, title=spec["task"]["title"],
                                task_type=spec["task"]["task_type"], widgets=WIDGETS)
+
+    @harness.get("/blank")
+    def blank() -> str:
+        """A page of the harness's origin, for tests that import a module of static/js."""
+        return "<!doctype html><html lang=\"en\"><head><title>blank</title></head><body></body></html>"
 
     @harness.get("/harness-assets/<path:path>")
     def asset(path: str) -> Any:

@@ -9,8 +9,8 @@ import sqlalchemy as sa
 
 from certify.auth.models import Role
 from certify.banks.importers import ImportOptions, read_file
+from certify.banks.imports import import_items
 from certify.banks.models import Item
-from certify.banks.operations import import_items
 from certify.db import db
 from tests.browser.browser_helpers import wait_for
 from tests.conftest import TEST_PASSWORD

@@ -15,7 +15,7 @@ from certify.certificates import operations
 from certify.certificates.models import Certificate
 from certify.db import db
 from certify.grading.models import LevelPass
-from tests.certificates.conftest import build_pass, build_sitting
+from tests.certificates.pass_helpers import build_pass, build_sitting
 
 THREADS = 8
 

@@ -16,7 +16,7 @@ from certify.certificates.verification import check_code
 from certify.clock import now_utc
 from certify.db import db
 from certify.grading import signals
-from tests.certificates.conftest import build_pass, build_sitting
+from tests.certificates.pass_helpers import build_pass, build_sitting
 
 SPRING = datetime(2026, 3, 10, 2, 0, tzinfo=UTC)
 

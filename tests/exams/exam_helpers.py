@@ -9,7 +9,8 @@ from typing import Any
 
 from certify.auth.models import User
 from certify.db import db
-from certify.exams import attempts, operations
+from certify.exams import operations
+from certify.exams.attempts import starting
 from certify.exams.models import Attempt, Enrolment, ExamDefinition, Sitting
 from certify.exams.operations import DefinitionData
 from certify.syllabus.models import Level
@@ -54,7 +55,7 @@ def make_definition(level: Level, *, total: int = 8, component: str = "theory",
 
 
 def start(enrolment: Enrolment, code: str | None = None) -> Attempt:
-    attempt = attempts.start_attempt(enrolment, code)
+    attempt = starting.start_attempt(enrolment, code)
     db.session.commit()
     return attempt
 

@@ -8,7 +8,7 @@ from collections import Counter
 import pytest
 
 from certify.exams.assembly import AssemblyError, assemble
-from certify.exams.blueprint import Candidate, band_of, derive
+from certify.exams.blueprint import PoolItem, band_of, derive
 
 WEIGHTS = {"L4:1.1": 25, "L4:1.2": 25, "L4:2.1": 25, "L4:2.2": 25}
 
@@ -18,7 +18,7 @@ def _bank(per_unit=6):
     for unit in WEIGHTS:
         for i in range(per_unit):
             n += 1
-            pool.append(Candidate(n, "single" if i % 2 else "multiple", (unit,), 1 + i % 5,
+            pool.append(PoolItem(n, "single" if i % 2 else "multiple", (unit,), 1 + i % 5,
                                   ("A", "B", "C", "D"), shuffle_options=i != 3))
     return pool
 
@@ -74,7 +74,7 @@ def test_without_item_shuffling_the_form_follows_the_syllabus():
 
 
 def test_items_without_options_have_no_option_order():
-    pool = [Candidate(i, "true_false", (unit,), 3) for i, unit in enumerate(WEIGHTS, start=1)]
+    pool = [PoolItem(i, "true_false", (unit,), 3) for i, unit in enumerate(WEIGHTS, start=1)]
     form = assemble(_derive(4, item_types=("true_false",)), pool, seed=9)
     assert all(f.option_order is None for f in form)
 

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 from certify.audit import AuditEvent
 from certify.db import db
-from certify.exams import attempts
+from certify.exams.attempts import dashboard, expiry, reading, starting
 from certify.exams.models import Attempt, AttemptItem, Response
 from certify.exams.signals import attempt_submitted
 from tests.exams.exam_helpers import T0, make_definition, save, start, stock_bank
@@ -30,7 +30,7 @@ def received(app):
 
 
 def _first(attempt, item_type):
-    return next(ai for ai in attempts.attempt_items(attempt) if ai.version.item.type == item_type)
+    return next(ai for ai in reading.attempt_items(attempt) if ai.version.item.type == item_type)
 
 
 def test_start_draws_a_form_from_the_blueprint_and_sets_the_deadline(frozen, setup, login_as):
@@ -39,7 +39,7 @@ def test_start_draws_a_form_from_the_blueprint_and_sets_the_deadline(frozen, set
     assert response.status_code == 302 and response.location.endswith("/items/1")
     attempt = db.session.scalar(sa.select(Attempt))
     assert attempt.started_dt == T0 and attempt.deadline_dt == T0 + timedelta(minutes=60)
-    items = attempts.attempt_items(attempt)
+    items = reading.attempt_items(attempt)
     assert len(items) == 8
     units = sorted(u.code for ai in items for u in ai.version.units)
     assert units == ["1.1", "1.1", "1.2", "1.2", "2.1", "2.1", "2.2", "2.2"]
@@ -59,11 +59,12 @@ def test_extra_time_is_part_of_the_deadline(frozen, setup):
 def test_the_seeded_form_is_rebuilt_identically_and_differs_between_candidates(setup, make_user):
     attempt = start(setup.enrolment)
     stored = [(ai.item_version_id, tuple(ai.option_order) if ai.option_order else None)
-              for ai in attempts.attempt_items(attempt)]
-    rebuilt = [(f.version_id, f.option_order) for f in attempts.rebuild_form(attempt)]
+              for ai in reading.attempt_items(attempt)]
+    rebuilt = [(f.version_id, f.option_order)
+               for f in starting.draw_form(attempt.seed, attempt.enrolment)]
     assert rebuilt == stored
     others = [start(enrol(setup.sitting, make_user())) for _ in range(3)]
-    orders = {tuple(ai.item_version_id for ai in attempts.attempt_items(a)) for a in others}
+    orders = {tuple(ai.item_version_id for ai in reading.attempt_items(a)) for a in others}
     assert len(orders | {tuple(v for v, _ in stored)}) > 1
 
 
@@ -153,7 +154,7 @@ def test_a_stale_flag_change_is_ignored(setup, login_as):
     client = login_as(setup.candidate)
     save(client, attempt.id, 2, flags=[{"position": 1, "flagged": True}])
     save(client, attempt.id, 1, flags=[{"position": 1, "flagged": False}])
-    assert db.session.get(AttemptItem, attempts.item_at(attempt, 1).id).flagged is True
+    assert db.session.get(AttemptItem, reading.item_at(attempt, 1).id).flagged is True
 
 
 @pytest.mark.parametrize("kind, value, words", [
@@ -256,7 +257,7 @@ def test_the_grace_is_configurable(app_factory, make_user):
     app = app_factory(EXAM_GRACE_SECONDS=0)
     with app.app_context():
         assert app.config["EXAM_GRACE_SECONDS"] == 0
-        assert attempts.grace_seconds() == 0
+        assert expiry.grace_seconds() == 0
 
 
 def test_submitting_is_idempotent_and_announced_once(setup, login_as, received):
@@ -384,7 +385,7 @@ def test_opening_an_item_page_records_when_it_was_first_opened(frozen, setup, lo
     frozen.shift(timedelta(minutes=3))
     client.get(f"/attempts/{attempt.id}/items/2")
     save(client, attempt.id, 1, opened=[3])
-    item2, item3 = attempts.item_at(attempt, 2), attempts.item_at(attempt, 3)
+    item2, item3 = reading.item_at(attempt, 2), reading.item_at(attempt, 3)
     assert item2.opened_dt == T0 + timedelta(minutes=3)
     assert item3.opened_dt == T0 + timedelta(minutes=6)
 
@@ -402,21 +403,35 @@ def test_items_of_a_fill_in_and_short_answer_exam(app, candidate, login_as):
     assert save(client, attempt.id, 1, [
         {"position": fill.position, "record": None, "value": ["recall", ""]},
         {"position": short.position, "record": None, "value": "  "}]).status_code == 200
-    answered = {s.position: s.answered for s in attempts.overview(attempt)}
+    answered = {s.position: s.answered for s in reading.overview(attempt)}
     assert answered == {fill.position: True, short.position: False}
     wrong = save(client, attempt.id, 2, [{"position": fill.position, "record": None,
                                           "value": ["only one"]}])
     assert wrong.status_code == 422 and "one per blank" in wrong.get_json()["error"]
 
 
-def test_a_candidate_with_no_bank_left_for_a_second_sitting_still_sees_the_first(app, candidate):
+def test_a_candidate_with_no_bank_left_for_a_second_sitting_still_sees_the_first(app, candidate,
+                                                                              login_as):
     level = make_syllabus(4)
-    stock_bank(level)
+    items = stock_bank(level)
     exam = make_definition(level)
     first = make_sitting(exam, title="Morning")
-    enrol(first, candidate)
-    cards = attempts.candidate_sittings(candidate)
-    assert [c.status for c in cards] == ["open"]
+    attempt = start(enrol(first, candidate))
+    second = make_sitting(exam, title="Afternoon")
+    enrolment = enrol(second, candidate)
+    for item in items:  # the bank can no longer supply the exam
+        item.status = "retired"
+    db.session.commit()
+    cards = dashboard.candidate_sittings(candidate)
+    assert [(c.sitting.title, c.status) for c in cards] == [("Morning", "in_progress"),
+                                                            ("Afternoon", "open")]
+    client = login_as(candidate)
+    refused = client.post(f"/sittings/{second.id}/start", data={})
+    assert refused.status_code == 200 and "question bank is missing items" in refused.text
+    assert db.session.get(type(enrolment), enrolment.id).attempt is None  # nothing started
+    page = client.get("/dashboard").text
+    assert "Morning" in page and "Afternoon" in page
+    assert client.get(f"/attempts/{attempt.id}/items/1").status_code == 200
 
 
 def test_a_box_on_an_imported_image_is_saved(app, candidate, login_as):

@@ -5,8 +5,8 @@ from __future__ import annotations
 from decimal import Decimal
 
 from certify.exams.blueprint import (
-    Blueprint,
-    Candidate,
+    FormBlueprint,
+    PoolItem,
     Shortfall,
     band_of,
     check_supply,
@@ -25,7 +25,7 @@ L4_SKILLS = {"L4:1.1": 15, "L4:1.2": 15, "L4:2.1": 20, "L4:2.2": 25, "L4:3.1": 1
 
 def _counts(table, total):
     """The coverage view's apportionment (largest remainder, ties to the earlier unit)."""
-    from certify.banks.coverage import apportion
+    from certify.apportion import apportion
 
     return apportion({u: Decimal(w) for u, w in table.items()}, total)
 
@@ -72,13 +72,13 @@ def test_round_trip_through_json_and_adjusted_counts():
     mix = {"easy": 50, "medium": 35, "hard": 15}
     blueprint = derive("theory", L4_THEORY, _counts(L4_THEORY, 50), difficulty=mix,
                        difficulty_counts=_counts(mix, 50))
-    again = Blueprint.from_json(blueprint.to_json())
+    again = FormBlueprint.from_json(blueprint.to_json())
     assert again == blueprint
     moved = blueprint.with_counts({"L4:0.1": 2, "L4:0.2": 9}, note="one more knowledge item")
     assert moved.adjusted and moved.note == "one more knowledge item"
     # 17.5 and 7.5 items: the tie of remainders goes to the earlier band.
     assert moved.band_targets() == {"easy": 25, "medium": 18, "hard": 7}
-    assert Blueprint.from_json({"rows": [{"unit": "L4:1.1", "count": 2}]}).total == 2
+    assert FormBlueprint.from_json({"rows": [{"unit": "L4:1.1", "count": 2}]}).total == 2
 
 
 def test_problems_of_a_blueprint_are_named():
@@ -96,12 +96,12 @@ def _derive(table, total, difficulty=None):
 
 
 def _pool(spec):
-    """Candidates from (unit, difficulty, count) triples."""
+    """Pool items from (unit, difficulty, count) triples."""
     out, n = [], 0
     for unit, difficulty, count in spec:
         for _ in range(count):
             n += 1
-            out.append(Candidate(n, "single", (unit,), difficulty, ("A", "B", "C")))
+            out.append(PoolItem(n, "single", (unit,), difficulty, ("A", "B", "C")))
     return out
 
 
@@ -121,14 +121,14 @@ def test_a_short_difficulty_band_is_listed():
 
 def test_items_of_the_wrong_type_or_level_do_not_count():
     blueprint = _derive({"L4:1.1": 100}, 2)
-    pool = [Candidate(1, "short_answer", ("L4:1.1",), 3), Candidate(2, "single", ("L5:1.1",), 3),
-            Candidate(3, "single", ("L4:1.1.2",), 3)]
+    pool = [PoolItem(1, "short_answer", ("L4:1.1",), 3), PoolItem(2, "single", ("L5:1.1",), 3),
+            PoolItem(3, "single", ("L4:1.1.2",), 3)]
     assert check_supply(blueprint, pool) == [Shortfall("unit", "L4:1.1", 2, 1)]
 
 
 def test_items_shared_between_units_count_once():
     blueprint = _derive({"L4:1.1": 50, "L4:1.2": 50}, 4)  # 2 + 2
-    shared = [Candidate(i, "single", ("L4:1.1", "L4:1.2"), 3) for i in range(1, 4)]
+    shared = [PoolItem(i, "single", ("L4:1.1", "L4:1.2"), 3) for i in range(1, 4)]
     # Each unit alone has 3 ≥ 2, but 4 distinct items are needed and there are 3.
     shortfalls = check_supply(blueprint, shared)
     assert shortfalls and all(s.kind == "combination" for s in shortfalls)

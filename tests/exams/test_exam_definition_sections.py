@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from certify.db import db
-from certify.exams.blueprint import Blueprint
+from certify.exams.blueprint import FormBlueprint
 from certify.exams.models import ExamDefinition
 from tests.factories import make_item, make_syllabus
 
@@ -38,7 +38,7 @@ def test_an_exam_in_sections_and_one_language_is_saved_from_the_form(app, admin,
     assert "The approved bank can supply this blueprint." in check.text
     saved = client.post("/admin/exams/new", data=_form(level))
     assert saved.status_code == 302
-    blueprint = Blueprint.from_json(db.session.scalar(sa.select(ExamDefinition)).blueprint)
+    blueprint = FormBlueprint.from_json(db.session.scalar(sa.select(ExamDefinition)).blueprint)
     assert blueprint.sections == {"true_false": 4, "single": 4} and blueprint.language == "zh"
     edit = client.get(f"{saved.location}/edit")
     assert 'name="count_true_false"' in edit.text and 'value="4"' in edit.text

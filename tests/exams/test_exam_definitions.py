@@ -6,7 +6,7 @@ import sqlalchemy as sa
 
 from certify.db import db
 from certify.exams import operations
-from certify.exams.blueprint import Blueprint
+from certify.exams.blueprint import FormBlueprint
 from certify.exams.models import ExamDefinition
 from certify.exams.operations import DefinitionData, ExamError
 from tests.exams.exam_helpers import make_definition, start, stock_bank
@@ -63,7 +63,7 @@ def test_a_definition_is_saved_with_adjusted_counts_and_the_reason(app, admin, l
         **{"count-L4:1.1": "3", "count-L4:1.2": "1", "count-L4:2.1": "2", "count-L4:2.2": "2"}))
     assert response.status_code == 302
     exam = db.session.scalar(sa.select(ExamDefinition))
-    blueprint = Blueprint.from_json(exam.blueprint)
+    blueprint = FormBlueprint.from_json(exam.blueprint)
     assert {r.unit: (r.count, r.derived) for r in blueprint.rows} == {
         "L4:1.1": (3, 2), "L4:1.2": (1, 2), "L4:2.1": (2, 2), "L4:2.2": (2, 2)}
     assert blueprint.note == "More data quality items this year"
@@ -97,7 +97,7 @@ def test_a_skills_exam_draws_practical_tasks_by_the_weight_table(app, admin, log
     response = login_as(admin).post("/admin/exams/new", data=_form(
         level, component="skills", item_count=3, duration_minutes=120, item_types=[]))
     assert response.status_code == 302
-    blueprint = Blueprint.from_json(db.session.scalar(sa.select(ExamDefinition)).blueprint)
+    blueprint = FormBlueprint.from_json(db.session.scalar(sa.select(ExamDefinition)).blueprint)
     assert [(r.unit, r.count) for r in blueprint.rows] == [("L4:1.1", 1), ("L4:2.1", 1),
                                                            ("L4:2.2", 1)]
     assert blueprint.item_types == ("practical",)
@@ -142,7 +142,7 @@ def test_after_an_attempt_only_title_instructions_and_review_policy_change(setup
     try:
         operations.update_definition(exam, DefinitionData(
             title="x", level=exam.level, component="theory", duration_minutes=5,
-            pass_mark=exam.pass_mark, blueprint=Blueprint.from_json(exam.blueprint)), actor=admin)
+            pass_mark=exam.pass_mark, blueprint=FormBlueprint.from_json(exam.blueprint)), actor=admin)
     except ExamError as exc:
         assert "cannot change" in exc.problems[0]
     else:

@@ -11,9 +11,10 @@ from certify import demo
 from certify.auth.models import User
 from certify.banks.models import ItemVersion
 from certify.db import db
-from certify.exams import attempts, supply
 from certify.exams import demo as exams_demo
-from certify.exams.blueprint import Blueprint
+from certify.exams import supply
+from certify.exams.attempts import reading, starting
+from certify.exams.blueprint import FormBlueprint
 from certify.exams.models import Enrolment, ExamDefinition
 from certify.exams.official import FRACTIONS, THEORY
 from tests.factories import make_item, make_syllabus
@@ -36,7 +37,7 @@ def test_every_bundled_exam_is_supplied_by_the_bundled_bank_and_open_to_the_demo
     candidate = db.session.scalar(sa.select(User).where(
         User.email == "candidate@demo.certify.example.org"))
     for exam in exams:
-        blueprint = Blueprint.from_json(exam.blueprint)
+        blueprint = FormBlueprint.from_json(exam.blueprint)
         assert not blueprint.adjusted
         assert supply.report(exam.level, blueprint).ok, exam.title
         if exam.component == "theory":
@@ -49,8 +50,8 @@ def test_every_bundled_exam_is_supplied_by_the_bundled_bank_and_open_to_the_demo
         assert sitting.window_state == "open" and len(sitting.enrolments) == 2
         enrolment = db.session.scalar(sa.select(Enrolment).where(
             Enrolment.sitting_id == sitting.id, Enrolment.candidate_id == candidate.id))
-        attempt = attempts.start_attempt(enrolment, None)
-        drawn = attempts.attempt_items(attempt)
+        attempt = starting.start_attempt(enrolment, None)
+        drawn = reading.attempt_items(attempt)
         assert len(drawn) == exam.item_count
         if exam.component == "theory":
             types = [db.session.get(ItemVersion, a.item_version_id).item.type for a in drawn]
@@ -72,7 +73,7 @@ def test_the_official_paper_is_defined_once_the_chinese_bank_can_supply_it(app):
     said = []
     made = exams_demo._theory_exams(level, None, said.append)
     official = next(e for e in made if "official format" in e.title)
-    blueprint = Blueprint.from_json(official.blueprint)
+    blueprint = FormBlueprint.from_json(official.blueprint)
     assert (official.item_count, official.duration_minutes) == (200, 90)
     assert blueprint.sections == {"true_false": 50, "single": 150} and blueprint.language == "zh"
     counts = {(r.unit, r.item_type): r.count for r in blueprint.rows}
@@ -80,5 +81,5 @@ def test_the_official_paper_is_defined_once_the_chinese_bank_can_supply_it(app):
     # The demo paper is the other language's (here one English item: not even a tenth).
     assert [e.title for e in made] == [official.title]
     assert any("cannot supply even 1/10" in line for line in said)
-    pool = supply.candidates(level, ["true_false", "single"], "zh")
+    pool = supply.pool(level, ["true_false", "single"], "zh")
     assert len(pool) == 4 * 55 and {c.language for c in pool} == {"zh"}

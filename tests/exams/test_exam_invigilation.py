@@ -8,7 +8,7 @@ import sqlalchemy as sa
 
 from certify.audit import AuditEvent
 from certify.db import db
-from certify.exams import attempts
+from certify.exams.attempts import reading
 from certify.exams.models import Attempt
 from certify.exams.signals import attempt_voided
 from tests.exams.exam_helpers import T0, save, start
@@ -19,7 +19,7 @@ def test_the_live_list_shows_every_state(frozen, setup, make_user, examiner, log
     waiting = make_user(name="Waiting Wang")
     enrol(setup.sitting, waiting)
     attempt = start(setup.enrolment)
-    tf = next(ai for ai in attempts.attempt_items(attempt) if ai.version.item.type == "true_false")
+    tf = next(ai for ai in reading.attempt_items(attempt) if ai.version.item.type == "true_false")
     other = 1 if tf.position != 1 else 2
     saved = save(login_as(setup.candidate), attempt.id, 1, [
         {"position": other, "record": None, "value": None},

@@ -9,8 +9,7 @@ import pytest
 import sqlalchemy as sa
 
 from certify.db import db
-from certify.exams import attempts
-from certify.exams.attempts import AttemptError
+from certify.exams.attempts import AttemptError, autosave, expiry, starting, submitting
 from certify.exams.models import Attempt, Response
 from certify.exams.signals import attempt_submitted
 from tests.exams.exam_helpers import make_definition
@@ -39,7 +38,7 @@ def _attempts(app, count: int) -> list[int]:
         user.set_roles({Role.CANDIDATE})
         db.session.add(user)
         db.session.commit()
-        ids.append(attempts.start_attempt(enrol(sitting, user), None).id)
+        ids.append(starting.start_attempt(enrol(sitting, user), None).id)
         db.session.commit()
     return ids
 
@@ -67,6 +66,13 @@ def _race(app, workers: list) -> list:
     return results
 
 
+def _submit(attempt_id: int) -> bool:
+    """Submit as the view does: the operation, then the request's commit (which announces it)."""
+    won = submitting.submit_attempt(db.session.get(Attempt, attempt_id), "candidate")
+    db.session.commit()
+    return won
+
+
 def test_two_tabs_submitting_at_once_make_one_submission_and_one_signal(pg):
     announced: list[int] = []
     lock = threading.Lock()
@@ -80,7 +86,7 @@ def test_two_tabs_submitting_at_once_make_one_submission_and_one_signal(pg):
     try:
         for attempt_id in ids:
             def submit(attempt_id=attempt_id):
-                return attempts.submit_attempt(db.session.get(Attempt, attempt_id), "candidate")
+                return _submit(attempt_id)
             results = _race(pg, [submit, submit])
             assert sorted(results) == [False, True], results
     finally:
@@ -107,8 +113,8 @@ def test_the_sweep_and_a_submit_racing_make_one_submission(pg):
 
     attempt_submitted.connect(receiver)
     try:
-        results = _race(pg, [attempts.sweep, attempts.sweep] + [
-            (lambda a=a: attempts.submit_attempt(db.session.get(Attempt, a), "candidate"))
+        results = _race(pg, [expiry.sweep, expiry.sweep] + [
+            (lambda a=a: _submit(a))
             for a in ids])
     finally:
         attempt_submitted.disconnect(receiver)
@@ -124,7 +130,7 @@ def test_concurrent_saves_with_interleaved_seqs_keep_the_newest(pg):
     def saver(seq):
         def work():
             attempt = db.session.get(Attempt, attempt_id)
-            result = attempts.save_answers(attempt, {"seq": seq, "answers": [
+            result = autosave.save_answers(attempt, {"seq": seq, "answers": [
                 {"position": 1, "record": None, "value": f"answer number {seq}"}]})
             db.session.commit()
             return result["saved"][0]["applied"]
@@ -145,14 +151,14 @@ def test_saves_racing_a_submission_land_before_it_or_not_at_all(pg):
     def saver(seq):
         def work():
             attempt = db.session.get(Attempt, attempt_id)
-            attempts.save_answers(attempt, {"seq": seq, "answers": [
+            autosave.save_answers(attempt, {"seq": seq, "answers": [
                 {"position": 1, "record": None, "value": f"answer number {seq}"}]})
             db.session.commit()
             return seq
         return work
 
     def submit():
-        return attempts.submit_attempt(db.session.get(Attempt, attempt_id), "candidate")
+        return _submit(attempt_id)
 
     results = _race(pg, [saver(s) for s in seqs] + [submit])
     assert results[-1] is True

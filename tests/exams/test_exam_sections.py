@@ -8,7 +8,7 @@ from fractions import Fraction
 import pytest
 
 from certify.exams.assembly import AssemblyError, assemble
-from certify.exams.blueprint import Blueprint, Candidate, check_supply, derive, problems
+from certify.exams.blueprint import FormBlueprint, PoolItem, check_supply, derive, problems
 from certify.exams.official import THEORY
 
 WEIGHTS = {"L4:1.1": 50, "L4:2.1": 50}
@@ -22,7 +22,7 @@ def _bank(language="zh", per=6):
             for i in range(per):
                 n += 1
                 options = ("A", "B", "C", "D") if item_type == "single" else ()
-                pool.append(Candidate(n, item_type, (unit,), 1 + i % 5, options,
+                pool.append(PoolItem(n, item_type, (unit,), 1 + i % 5, options,
                                       language=language))
     return pool
 
@@ -38,7 +38,7 @@ def test_a_sectioned_blueprint_has_a_row_per_type_and_unit_and_survives_json():
         ("L4:1.1", "single", 3), ("L4:2.1", "single", 3)]
     assert blueprint.sections == {"true_false": 4, "single": 6} and blueprint.total == 10
     assert blueprint.item_types == ("true_false", "single")
-    again = Blueprint.from_json(blueprint.to_json())
+    again = FormBlueprint.from_json(blueprint.to_json())
     assert again == blueprint and again.language == "zh"
     assert [r.key for r in again.rows][:1] == ["L4:1.1|true_false"]
     changed = again.with_counts({"L4:1.1|single": 4, "L4:2.1|single": 2})
@@ -70,7 +70,7 @@ def test_a_row_takes_only_its_sections_type():
 
 def test_an_exam_in_one_language_never_draws_another():
     blueprint = _blueprint("zh")
-    mixed = _bank("en") + [Candidate(1000 + c.version_id, c.item_type, c.units, c.difficulty,
+    mixed = _bank("en") + [PoolItem(1000 + c.version_id, c.item_type, c.units, c.difficulty,
                                      c.option_ids, language="zh") for c in _bank("zh")]
     for seed in range(10):
         drawn = {f.version_id for f in assemble(blueprint, mixed, seed)}
@@ -84,7 +84,7 @@ def test_an_exam_in_one_language_never_draws_another():
 
 def test_a_section_of_a_type_the_exam_does_not_allow_is_named():
     blueprint = _blueprint()
-    narrowed = Blueprint(blueprint.component, blueprint.total, blueprint.rows, ("single",))
+    narrowed = FormBlueprint(blueprint.component, blueprint.total, blueprint.rows, ("single",))
     assert ("item_types", "a section draws true_false, which the exam does not allow") in \
         problems(narrowed)
 

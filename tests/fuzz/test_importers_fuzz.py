@@ -35,7 +35,7 @@ from certify.auth.models import Role
 from certify.banks.assets import asset_dir
 from certify.banks.importers import ImportOptions, Media, read_file
 from certify.banks.importers.moodle import SUPPORTED
-from certify.banks.operations import import_items
+from certify.banks.imports import import_items
 from certify.banks.practical import TASK_KEYS
 from certify.banks.spec import COLUMNS, BankError, Problem
 from certify.db import db

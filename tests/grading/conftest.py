@@ -4,17 +4,16 @@ enrols a candidate, answers and submits an attempt, and grades it."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import timedelta
 from typing import Any
 
 import pytest
 
-from certify.clock import now_utc
 from certify.db import db
-from certify.exams.models import Attempt, ExamDefinition, Sitting
-from certify.grading.operations import grade_attempt
+from certify.exams.models import Attempt, Sitting
+from certify.grading.on_submit import grade_attempt
 from certify.syllabus.models import Level
-from tests.factories import answer, enrol, make_attempt, make_exam, make_sitting, make_syllabus, submit
+from tests.factories import answer, enrol, make_attempt, make_exam, make_syllabus, submit
+from tests.grading.grading_helpers import closed_sitting
 
 
 @pytest.fixture
@@ -25,13 +24,6 @@ def level(app) -> Level:
 @pytest.fixture
 def unit(level):
     return level.unit_by_code("2.1")
-
-
-def closed_sitting(exam: ExamDefinition, **kwargs: Any) -> Sitting:
-    """A sitting whose window has closed (so its results may be published)."""
-    now = now_utc()
-    return make_sitting(exam, opens=now - timedelta(hours=5), closes=now - timedelta(minutes=1),
-                        **kwargs)
 
 
 @pytest.fixture

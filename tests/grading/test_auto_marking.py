@@ -6,9 +6,10 @@ from decimal import Decimal
 
 import pytest
 
+from certify.db import db
 from certify.grading.models import ItemScore, Result
-from certify.grading.operations import GradingError, grade_attempt
-from certify.grading.results import result_of
+from certify.grading.on_submit import grade_attempt
+from certify.grading.results import GradingError, result_of
 from tests.factories import enrol, make_attempt, make_item, make_practical_item
 
 
@@ -137,30 +138,32 @@ def test_an_attempt_in_progress_is_not_graded(theory, candidate):
 
 
 def test_submitting_through_the_exams_package_grades_the_attempt(theory, candidate):
-    from certify.exams.attempts import submit_attempt
+    from certify.exams.attempts.submitting import submit_attempt
     from tests.factories import answer
 
     attempt = make_attempt(enrol(theory, candidate), [make_item("single"), make_item("single")])
     answer(attempt, 1, "B")
     assert submit_attempt(attempt) is True
+    db.session.commit()  # grading receives the signal once the submission is committed
     result = result_of(attempt)
     assert result is not None and result.score == Decimal("50.00")
 
 
 def test_a_failing_grader_never_loses_the_submission(theory, candidate, monkeypatch):
-    from certify.exams.attempts import submit_attempt
-    from certify.grading import operations
+    from certify.exams.attempts.submitting import submit_attempt
+    from certify.grading import on_submit
 
     def broken(attempt_id, **kwargs):
         raise RuntimeError("scorer down")
 
-    monkeypatch.setattr(operations, "grade_attempt", broken)
+    monkeypatch.setattr(on_submit, "grade_attempt", broken)
     attempt = make_attempt(enrol(theory, candidate), [make_item("single")])
     assert submit_attempt(attempt) is True
+    db.session.commit()
     assert attempt.state == "submitted" and result_of(attempt) is None
     # The administrators' regrade grades what the signal could not.
     monkeypatch.undo()
-    from certify.grading.operations import regrade
+    from certify.grading.regrading import regrade
 
     report = regrade(sitting=theory, reason="grade the missed attempt")
     assert report.changed[0].before_score is None and result_of(attempt) is not None

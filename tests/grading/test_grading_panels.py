@@ -9,7 +9,7 @@ from tests.factories import make_item
 def test_the_candidate_panel_says_being_marked_then_shows_the_score(theory, candidate, admin, sit,
                                                                     login_as):
     from certify.db import db
-    from certify.grading.operations import publish_results
+    from certify.grading.publication import publish_results
 
     sit(theory, candidate, [make_item("single")], {1: "B"})
     client = login_as(candidate)

@@ -9,7 +9,7 @@ import pytest
 
 from certify.db import db
 from certify.grading.autoscore import overtime, task_to_item
-from certify.grading.operations import grade_attempt
+from certify.grading.on_submit import grade_attempt
 from certify.grading.results import result_of
 from tests.factories import answer, enrol, make_attempt, make_practical_item, submit
 

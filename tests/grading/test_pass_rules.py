@@ -11,10 +11,10 @@ from certify.auth.models import Role
 from certify.db import db
 from certify.grading import signals
 from certify.grading.models import ComponentPass, LevelPass
-from certify.grading.operations import attempt_voided, grade_attempt
+from certify.grading.on_submit import attempt_voided, grade_attempt
 from certify.grading.results import result_of
 from tests.factories import answer, enrol, make_attempt, make_exam, make_item, submit
-from tests.grading.conftest import closed_sitting
+from tests.grading.grading_helpers import closed_sitting
 
 
 def _take(sitting, candidate, right: int, of: int = 5, when: datetime | None = None):

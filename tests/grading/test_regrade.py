@@ -13,8 +13,8 @@ from certify.clock import now_utc
 from certify.db import db
 from certify.grading import signals
 from certify.grading.models import ComponentPass, LevelPass, Regrade, ResultRevision
-from certify.grading.operations import GradingError, regrade
-from certify.grading.results import result_of
+from certify.grading.regrading import regrade
+from certify.grading.results import GradingError, result_of
 from tests.factories import make_item, make_practical_item
 
 
@@ -76,7 +76,7 @@ def test_a_corrected_key_changes_exactly_the_candidates_it_affects(theory, cohor
 
 
 def test_the_report_page_lists_the_changed_candidates(theory, cohort, admin, login_as):
-    from tests.conftest import csrf_token_from
+    from tests.helpers import csrf_token_from
 
     correct(cohort["item"], key={"correct": "A"})
     client = login_as(admin)
@@ -182,7 +182,7 @@ def test_a_regrade_needs_a_reason_and_something_to_regrade(theory, admin):
 def test_a_gold_correction_regrades_every_attempt_of_the_item_from_the_command_line(
         level, skills, make_user, sit, runner):
     from tests.factories import make_exam
-    from tests.grading.conftest import closed_sitting
+    from tests.grading.grading_helpers import closed_sitting
 
     task = make_practical_item(metric="accuracy")
     other = closed_sitting(make_exam(level, component="skills"), title="Second sitting")

@@ -10,11 +10,11 @@ from certify.auth.models import Role
 from certify.clock import now_utc
 from certify.db import db
 from certify.grading import marking
-from certify.grading.operations import GradingError, publication_problems, publish_results
-from certify.grading.results import result_of
-from tests.conftest import csrf_token_from
+from certify.grading.publication import publication_problems, publish_results
+from certify.grading.results import GradingError, result_of
 from tests.factories import make_exam, make_item, make_practical_item, make_sitting
-from tests.grading.conftest import closed_sitting
+from tests.grading.grading_helpers import closed_sitting
+from tests.helpers import csrf_token_from
 
 
 def _page(client, attempt) -> str:

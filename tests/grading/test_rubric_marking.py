@@ -11,8 +11,8 @@ from certify.db import db
 from certify.grading import marking
 from certify.grading.models import Mark, MarkingPlan, ResultRevision
 from certify.grading.results import GradingError, result_of
-from tests.conftest import csrf_token_from
 from tests.factories import make_item
+from tests.helpers import csrf_token_from
 
 ESSAY = "Precision falls when recall rises, because the threshold moves."
 
@@ -190,7 +190,7 @@ def test_marking_progress_counts_marks_given_and_wanted(theory, scripts, examine
 def test_a_rubric_task_is_marked_then_loses_points_for_overtime(skills, candidate, examiners):
     from datetime import timedelta
 
-    from certify.grading.operations import grade_attempt
+    from certify.grading.on_submit import grade_attempt
     from tests.factories import answer, enrol, make_attempt, make_practical_item, submit
 
     rubric = [{"points": 60, "checkpoint": "Persona fits", "standard": ""},

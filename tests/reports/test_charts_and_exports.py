@@ -9,7 +9,7 @@ from defusedxml import ElementTree as ET
 from openpyxl import load_workbook
 
 from certify.reports.charts import histogram_counts, histogram_svg, nice_step, scatter_svg
-from certify.reports.exports import Column, Table, to_csv, to_xlsx
+from certify.tables import Column, Table, to_csv, to_xlsx
 
 SVG = "{http://www.w3.org/2000/svg}"
 

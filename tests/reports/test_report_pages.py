@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 
 from certify.auth.models import Role
 from certify.db import db
-from certify.grading.operations import grade_attempt
+from certify.grading.on_submit import grade_attempt
 from tests.factories import (
     answer,
     enrol,
@@ -23,7 +23,7 @@ from tests.factories import (
     make_syllabus,
     submit,
 )
-from tests.grading.conftest import closed_sitting
+from tests.grading.grading_helpers import closed_sitting
 
 
 class TableCells(HTMLParser):

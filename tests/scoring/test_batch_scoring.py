@@ -5,7 +5,9 @@ from __future__ import annotations
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from scoring_strategies import (
+
+from certify.scoring import batch, metrics
+from tests.scoring.scoring_strategies import (
     assert_close,
     box_images,
     predicted_boxes,
@@ -13,8 +15,6 @@ from scoring_strategies import (
     span_records,
     text_pairs,
 )
-
-from certify.scoring import batch, metrics
 
 SETTINGS = settings(max_examples=40, deadline=None)
 NO_ANSWER = "~no answer"  # how the single-candidate metrics see an unanswered record

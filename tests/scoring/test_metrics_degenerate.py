@@ -10,12 +10,12 @@ import math
 import jiwer
 import pytest
 from scipy import stats
-from scoring_strategies import reference
 from seqeval.metrics import f1_score
 from seqeval.scheme import IOB2
 from sklearn.metrics import cohen_kappa_score
 
 from certify.scoring import metrics
+from tests.scoring.scoring_strategies import reference
 
 
 @pytest.mark.parametrize("weights", [None, "linear", "quadratic"])

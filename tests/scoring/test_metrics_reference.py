@@ -17,7 +17,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import stats
 from scipy.optimize import linear_sum_assignment
-from scoring_strategies import (
+from seqeval.metrics import f1_score, precision_score, recall_score
+from seqeval.metrics.v1 import precision_recall_fscore_support
+from seqeval.scheme import IOB2
+from sklearn.metrics import accuracy_score, cohen_kappa_score, jaccard_score
+from sklearn.metrics import f1_score as sk_f1
+from sklearn.preprocessing import MultiLabelBinarizer
+
+from certify.scoring import metrics
+from tests.scoring.scoring_strategies import (
     assert_close,
     box,
     box_images,
@@ -27,14 +35,6 @@ from scoring_strategies import (
     span_records,
     text_pairs,
 )
-from seqeval.metrics import f1_score, precision_score, recall_score
-from seqeval.metrics.v1 import precision_recall_fscore_support
-from seqeval.scheme import IOB2
-from sklearn.metrics import accuracy_score, cohen_kappa_score, jaccard_score
-from sklearn.metrics import f1_score as sk_f1
-from sklearn.preprocessing import MultiLabelBinarizer
-
-from certify.scoring import metrics
 
 SETTINGS = settings(max_examples=50, deadline=None)
 ALPHABETS = [["a"], ["a", "b"], ["a", "b", "c", "d"], ["x", "y", "z", "a", "b"]]

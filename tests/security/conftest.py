@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
+import shutil
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).parent))
-from matrix import World, route_modules
-
+from certify import create_app
 from certify.auth.models import Role
+from certify.db import db
+from tests.helpers import IsolatedClient, empty_tables, make_settings
+from tests.security.matrix import World, route_modules
 
 
 @pytest.fixture
@@ -37,11 +37,7 @@ def shared_app(tmp_path_factory, main_database):
     test. A module using it must not also use the function-scoped ``app`` fixture: on PostgreSQL
     that fixture empties every table when a test ends.
     """
-    import shutil
 
-    from certify import create_app
-    from certify.db import db
-    from tests.conftest import IsolatedClient, _empty_tables, make_settings
 
     folder = tmp_path_factory.mktemp("shared")
     if main_database["kind"] == "sqlite":
@@ -56,6 +52,6 @@ def shared_app(tmp_path_factory, main_database):
         yield application
         db.session.remove()
     if main_database["kind"] == "postgresql":
-        _empty_tables(application)
+        empty_tables(application)
     with application.app_context():
         db.engine.dispose()

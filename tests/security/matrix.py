@@ -65,7 +65,8 @@ class Route:
 def route_modules() -> list:
     """The ``routes_<package>`` modules beside this file."""
     folder = __import__("pathlib").Path(__file__).parent
-    return [importlib.import_module(info.name) for info in pkgutil.iter_modules([str(folder)])
+    return [importlib.import_module(f"tests.security.{info.name}")
+            for info in pkgutil.iter_modules([str(folder)])
             if info.name.startswith("routes_")]
 
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import io
 
-from matrix import EXAMINERS, STAFF, USERS, Route, World
 from PIL import Image
 
 from certify.banks import assets
+from tests.security.matrix import EXAMINERS, STAFF, USERS, Route, World
 
 #: Reading the bank: examiners, and administrators who oversee it.
 READERS = STAFF

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from matrix import ADMINS, CANDIDATES, OWNER, PUBLIC, Route, World
-
 from certify.certificates import operations
 from certify.clock import now_utc
 from certify.db import db
 from certify.exams.models import ExamDefinition, Sitting
 from certify.grading.models import LevelPass
 from certify.syllabus.models import Level, Occupation
+from tests.security.matrix import ADMINS, CANDIDATES, OWNER, PUBLIC, Route, World
 
 
 def build(world: World) -> None:

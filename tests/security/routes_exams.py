@@ -5,13 +5,12 @@ from __future__ import annotations
 from datetime import timedelta
 from decimal import Decimal
 
-from matrix import ADMINS, OWNER, STAFF, Route, World
-
 from certify.clock import now_utc
 from certify.db import db
-from certify.exams import attempts
+from certify.exams.attempts import starting
 from certify.syllabus.models import Level, Occupation, Unit, Weight
 from tests.factories import enrol, make_exam, make_item, make_sitting
+from tests.security.matrix import ADMINS, OWNER, STAFF, Route, World
 
 
 def build(world: World) -> None:
@@ -33,7 +32,7 @@ def build(world: World) -> None:
                            closes=now_utc() + timedelta(hours=2))
     enrolment = enrol(sitting, world.users["candidate"])
     spare = enrol(make_sitting(exam, title="Spare"), world.users["candidate"])
-    attempt = attempts.start_attempt(enrolment, None)
+    attempt = starting.start_attempt(enrolment, None)
     db.session.commit()
     world.exam_id = exam.id
     world.sitting_id = sitting.id

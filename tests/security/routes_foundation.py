@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from matrix import ADMINS, PUBLIC, STAFF, USERS, Route, World
-
 from certify.db import db
 from certify.syllabus.models import Level, Occupation, Unit
+from tests.security.matrix import ADMINS, PUBLIC, STAFF, USERS, Route, World
 
 
 def build(world: World) -> None:

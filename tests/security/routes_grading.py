@@ -4,12 +4,10 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from matrix import ADMINS, CANDIDATES, EXAMINERS, OWNER, Route, World
-
 from certify.clock import now_utc
 from certify.db import db
 from certify.grading.models import Regrade
-from certify.grading.operations import grade_attempt
+from certify.grading.on_submit import grade_attempt
 from certify.syllabus.models import Level
 from tests.factories import (
     answer,
@@ -21,6 +19,7 @@ from tests.factories import (
     make_syllabus,
     submit,
 )
+from tests.security.matrix import ADMINS, CANDIDATES, EXAMINERS, OWNER, Route, World
 
 
 def build(world: World) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from matrix import ADMINS, STAFF, Route
+from tests.security.matrix import ADMINS, STAFF, Route
 
 ROUTES = [
     Route("reports.index", STAFF),

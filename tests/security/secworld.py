@@ -38,8 +38,8 @@ from certify.db import db
 from certify.exams.models import Attempt
 from certify.grading import marking
 from certify.grading.models import Regrade
-from certify.grading.operations import grade_attempt, publish_results
-from tests.conftest import TEST_PASSWORD, AuthActions
+from certify.grading.on_submit import grade_attempt
+from certify.grading.publication import publish_results
 from tests.factories import (
     answer,
     enrol,
@@ -51,6 +51,7 @@ from tests.factories import (
     make_syllabus,
     submit,
 )
+from tests.helpers import TEST_PASSWORD, AuthActions
 
 #: Distinctive strings that only keys, gold labels, rubrics, model answers and explanations hold.
 SECRETS = {

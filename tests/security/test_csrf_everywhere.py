@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import pytest
 import sqlalchemy as sa
-from matrix import all_routes
 
 from certify.db import db
-from tests.conftest import TEST_PASSWORD, csrf_token_from
+from tests.helpers import TEST_PASSWORD, csrf_token_from
+from tests.security.matrix import all_routes
 
 STATE_CHANGING = [r for r in all_routes() if r.method in ("POST", "PUT", "PATCH", "DELETE")]
 PREFERENCE = ("admin", "examiner", "candidate", "other_candidate", "anonymous")

@@ -18,9 +18,9 @@ import io
 import re
 
 import pytest
-from matrix import PERSONAS, all_routes
 
-from tests.conftest import TEST_PASSWORD, csrf_token_from
+from tests.helpers import TEST_PASSWORD, csrf_token_from
+from tests.security.matrix import PERSONAS, all_routes
 
 GET_ROUTES = [route for route in all_routes() if route.method == "GET"]
 

@@ -14,12 +14,23 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
-from matrix import all_routes
-from objects import DENIED, MISSING, OBJECTS, Holder, Marker, Owned, Public, Staff, object_rules, url
-from secworld import build_world, login
 
 from certify.db import db
 from certify.exams.models import Attempt
+from tests.security.matrix import all_routes
+from tests.security.objects import (
+    DENIED,
+    MISSING,
+    OBJECTS,
+    Holder,
+    Marker,
+    Owned,
+    Public,
+    Staff,
+    object_rules,
+    url,
+)
+from tests.security.secworld import build_world, login
 
 MATRIX = {route.key: route for route in all_routes()}
 

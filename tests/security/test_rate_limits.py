@@ -4,18 +4,23 @@ form sharing one budget per address), wrong exam access codes and self-registrat
 
 Each limit holds with a 429 that says what happened (``Retry-After`` set; JSON for JSON clients), no
 other account or address is slowed down, and the same visitor gets in again once the limit's window
-is over. Limits are configured short through ``app_factory`` (one-second windows), so a reset costs a
-one-second wait; the exam-start and registration limits are fixed in code and only shown to hold.
+is over. Limits are configured short through ``app_factory`` (one-second windows), and the clock is
+moved past a window with time-machine instead of waiting; the exam-start and registration limits are
+fixed in code and only shown to hold.
 tests/auth/test_accounts.py and tests/certificates/test_certificate_pages.py test the defaults.
 """
 
 from __future__ import annotations
 
-import time
+from collections.abc import Iterator
+from datetime import UTC, datetime
+
+import pytest
+import time_machine
 
 from certify.auth.models import Role
-from tests.conftest import TEST_PASSWORD
 from tests.factories import enrol, make_exam, make_sitting, make_syllabus
+from tests.helpers import TEST_PASSWORD
 
 TOO_MANY = "Too many attempts. Please wait a little and try again."
 HOME, AWAY, ELSEWHERE = "192.0.2.10", "198.51.100.20", "203.0.113.30"
@@ -39,13 +44,21 @@ def log_in(client, email: str, password: str = TEST_PASSWORD, address: str = HOM
                        environ_base={"REMOTE_ADDR": address}, headers=headers)
 
 
-def window_passes() -> None:
-    time.sleep(1.1)
+@pytest.fixture
+def clock() -> Iterator[time_machine.Coordinates]:
+    """The clock stopped at now, moved forward only by the test: however slowly a busy machine
+    runs the requests, a one-second window ends only when the test says so."""
+    with time_machine.travel(datetime.now(UTC), tick=False) as traveller:
+        yield traveller
+
+
+def window_passes(clock: time_machine.Coordinates) -> None:
+    clock.shift(1.1)
 
 
 # -- login ------------------------------------------------------------------------------------------
 
-def test_failures_for_one_account_lock_it_from_every_address_and_only_it(app_factory, make_user):
+def test_failures_for_one_account_lock_it_from_every_address_and_only_it(app_factory, make_user, clock):
     app = app_factory(LOGIN_RATE_LIMIT_PER_ACCOUNT="3 per 1 second",
                       LOGIN_RATE_LIMIT_PER_IP="100 per minute")
     victim, bystander = make_user(email="victim@example.org"), make_user(email="by@example.org")
@@ -57,11 +70,11 @@ def test_failures_for_one_account_lock_it_from_every_address_and_only_it(app_fac
     assert limited(log_in(client, victim.email, address="192.0.2.99"))  # even the right password
     assert client.get("/dashboard").status_code == 302  # not logged in
     assert log_in(app.test_client(), bystander.email, address=HOME).status_code == 302
-    window_passes()
+    window_passes(clock)
     assert log_in(client, victim.email, address=HOME).status_code == 302
 
 
-def test_failures_from_one_address_lock_it_for_every_account_and_only_it(app_factory, make_user):
+def test_failures_from_one_address_lock_it_for_every_account_and_only_it(app_factory, make_user, clock):
     app = app_factory(LOGIN_RATE_LIMIT_PER_IP="3 per 1 second",
                       LOGIN_RATE_LIMIT_PER_ACCOUNT="100 per minute")
     user = make_user()
@@ -72,7 +85,7 @@ def test_failures_from_one_address_lock_it_for_every_account_and_only_it(app_fac
     # Without PROXY_FIX, a forged X-Forwarded-For is not another address.
     assert limited(log_in(client, user.email, **{"X-Forwarded-For": AWAY}))
     assert log_in(app.test_client(), user.email, address=AWAY).status_code == 302
-    window_passes()
+    window_passes(clock)
     assert log_in(client, user.email).status_code == 302
 
 
@@ -119,7 +132,7 @@ def verify(client, form: str, n: int, address: str = HOME):
                       environ_base={"REMOTE_ADDR": address})
 
 
-def test_verification_has_one_budget_per_address_whatever_number_or_form(app_factory):
+def test_verification_has_one_budget_per_address_whatever_number_or_form(app_factory, clock):
     app = app_factory(CERTIFICATE_VERIFY_RATE_LIMIT="4 per 1 second")
     client = app.test_client()
     # Enumerating numbers, one per request, through every form: one budget.
@@ -128,7 +141,7 @@ def test_verification_has_one_budget_per_address_whatever_number_or_form(app_fac
     for form, (_path, _query, _headers, as_json) in VERIFY_FORMS.items():
         assert limited(verify(client, form, 99), as_json=as_json), form
         assert verify(client, form, 99, address=AWAY).status_code in (302, 404), form
-    window_passes()
+    window_passes(clock)
     assert [verify(client, form, 99).status_code for form in VERIFY_FORMS] == [404, 404, 404, 302]
 
 
@@ -183,7 +196,7 @@ def test_with_redis_storage_every_worker_sees_the_same_failures(app_factory, mak
     try:
         redis.Redis.from_url(url, socket_connect_timeout=1).ping()
     except redis.exceptions.ConnectionError:
-        from tests.conftest import skip_or_fail
+        from tests.helpers import skip_or_fail
 
         skip_or_fail("no Redis answers at 127.0.0.1:6379")
     settings = {"RATELIMIT_STORAGE_URI": url, "RATELIMIT_KEY_PREFIX": f"certify-test-{uuid.uuid4()}",

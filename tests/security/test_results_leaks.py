@@ -21,14 +21,15 @@ import json
 import re
 
 import pytest
-from objects import url
-from scan import crawl
-from secworld import SECRETS, build_world, login
 
 from certify.banks import assets
 from certify.banks.models import ItemVersion
 from certify.db import db
-from certify.exams.models import Attempt, ExamDefinition, Sitting
+from certify.exams.attempts import starting
+from certify.exams.models import Attempt, Enrolment, ExamDefinition, Sitting
+from tests.security.objects import url
+from tests.security.scan import crawl
+from tests.security.secworld import SECRETS, build_world, login
 
 #: Gold or keys written as JSON or as the result pages write them.
 GOLD_PATTERNS = [
@@ -142,7 +143,8 @@ def test_assets_a_candidate_fetches_are_images_of_their_own_tasks(shared_app, wo
 
 
 def test_the_save_and_state_json_leak_nothing(shared_app, world):
-    """Last in this module: it submits the candidate's exam."""
+    """Saves and the state JSON of the live attempt, then a submission of the candidate's fresh
+    sitting (the live attempt stays in progress for the other tests, whatever their order)."""
     _set(world, policy="responses", published=True)
     attempt = world.attempt["candidate"]
     client = world.client
@@ -157,10 +159,13 @@ def test_the_save_and_state_json_leak_nothing(shared_app, world):
         assert not leaks(response.get_data(as_text=True)), response.get_data(as_text=True)
     state = client.get(url(shared_app, "exams.state", attempt_id=attempt))
     assert not leaks(state.get_data(as_text=True))
-    submitted = client.post(url(shared_app, "exams.submit", attempt_id=attempt),
+    fresh = starting.start_attempt(db.session.get(Enrolment, world.fresh_enrolment["candidate"]),
+                                   None).id
+    db.session.commit()
+    submitted = client.post(url(shared_app, "exams.submit", attempt_id=fresh),
                             json={"reason": "candidate"})
     assert json.loads(submitted.get_data())["submitted"] is True
-    pages = crawl(client, ["/dashboard", url(shared_app, "exams.done", attempt_id=attempt),
+    pages = crawl(client, ["/dashboard", url(shared_app, "exams.done", attempt_id=fresh),
                            url(shared_app, "grading.my_results")], limit=60)
     for page in pages.values():
         assert not leaks(_readable(page)), page.url

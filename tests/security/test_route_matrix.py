@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from matrix import PERSONAS, Route, all_routes
 
 from certify import create_app
+from tests.security.matrix import PERSONAS, Route, all_routes
 
 ROUTES: list[Route] = all_routes()
 

@@ -40,8 +40,8 @@ from certify.banks.assets import asset_dir
 from certify.banks.models import Asset, Item
 from certify.db import db
 from tests.banks.bankfiles import VALID_ROWS, csv_bytes, row, xlsx_bytes
-from tests.conftest import TEST_PASSWORD, AuthActions
 from tests.factories import make_exam, make_sitting, make_syllabus
+from tests.helpers import TEST_PASSWORD, AuthActions
 
 # -- files ------------------------------------------------------------------------------------------
 

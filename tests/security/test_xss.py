@@ -22,13 +22,13 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
-from matrix import all_routes
-from objects import OBJECTS, args_for, url
-from scan import crawl, csv_rows, executable_markup, formula_cells
-from secworld import build_world, login, png_bytes
 
 from certify.db import db
-from tests.conftest import TEST_PASSWORD
+from tests.helpers import TEST_PASSWORD
+from tests.security.matrix import all_routes
+from tests.security.objects import OBJECTS, args_for, url
+from tests.security.scan import crawl, csv_rows, executable_markup, formula_cells
+from tests.security.secworld import build_world, login, png_bytes
 
 SHORT = '"><img src=x onerror=alert(1)><script>alert(2)</script>ssti{{7*7}}'
 LONG = (SHORT + " <svg onload=alert(3)></textarea></title><iframe src=javascript:alert(4)>"

@@ -6,9 +6,9 @@ import copy
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from task_examples import EXAMPLES, spec
 
 from certify.tasks import TaskValidationError, get_task_type
+from tests.tasks.task_examples import EXAMPLES, spec
 
 json_values = st.recursive(
     st.none() | st.booleans() | st.integers(-3, 700) | st.floats() | st.text(max_size=4),

@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from task_examples import EXAMPLES
 
 from certify.tasks import (
     DuplicateTaskTypeError,
@@ -17,6 +16,7 @@ from certify.tasks import (
     validate_task,
 )
 from certify.tasks.classification import ClassificationTask
+from tests.tasks.task_examples import EXAMPLES
 
 STATIC = Path(__file__).resolve().parents[2] / "certify" / "static"
 NAMES = ["classification", "multilabel", "ner", "bbox", "transcription", "rating", "ranking",

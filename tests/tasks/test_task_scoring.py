@@ -7,10 +7,10 @@ import random
 import unicodedata
 
 import pytest
-from task_examples import EXAMPLES, gold_responses, spec
 
 from certify.scoring import metrics
 from certify.tasks import TaskScore, TaskValidationError, get_task_type, score, score_many
+from tests.tasks.task_examples import EXAMPLES, gold_responses, spec
 
 
 def test_classification_example():

@@ -5,9 +5,9 @@ from __future__ import annotations
 import copy
 
 import pytest
-from task_examples import EXAMPLES, spec
 
 from certify.tasks import TaskValidationError, get_task_type
+from tests.tasks.task_examples import EXAMPLES, spec
 
 TEXT_45 = "x" * 45
 

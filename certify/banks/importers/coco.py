@@ -17,7 +17,7 @@ from typing import Any
 
 from flask_babel import gettext as _
 
-from certify.banks.importers import ImportOptions, Media, Parsed
+from certify.banks.importers.common import ImportOptions, Media, Parsed
 from certify.banks.importers.foreign import finish, load_image
 from certify.banks.spec import Problem
 

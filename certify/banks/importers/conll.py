@@ -28,7 +28,7 @@ from collections import Counter
 
 from flask_babel import gettext as _
 
-from certify.banks.importers import ImportOptions, Parsed
+from certify.banks.importers.common import ImportOptions, Parsed
 from certify.banks.importers.foreign import finish
 from certify.banks.spec import BankError, Problem
 from certify.parsing import utf8_text

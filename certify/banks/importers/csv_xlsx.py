@@ -20,9 +20,11 @@ import datetime as dt
 import io
 from typing import Any
 
+from charset_normalizer import from_bytes
 from flask_babel import gettext as _
+from openpyxl import load_workbook
 
-from certify.banks.importers import Parsed, check_zip, limit
+from certify.banks.importers.common import Parsed, check_zip, limit
 from certify.banks.spec import COLUMNS, REQUIRED_COLUMNS, BankError, Problem, row_to_item
 
 FORMULA_START = ("=", "+", "-", "@")
@@ -48,7 +50,6 @@ def decode_csv(data: bytes, filename: str) -> tuple[str, str | None]:
             return data.decode("utf-8"), None
         except UnicodeDecodeError as exc:
             position = exc.start
-    from charset_normalizer import from_bytes
 
     guess = from_bytes(data).best()
     if guess is not None and guess.encoding.startswith("utf_16"):
@@ -169,8 +170,6 @@ def cell_text(value: Any) -> str:
 
 def read_xlsx(data: bytes, filename: str) -> Parsed:
     """Read the first sheet of a bank XLSX workbook, every cell as text."""
-    from openpyxl import load_workbook
-
     archive = check_zip(data, filename)
     if "xl/workbook.xml" not in archive.namelist():
         raise BankError([Problem(_("%(name)s is a zip but not an XLSX workbook", name=filename))])

@@ -14,7 +14,7 @@ from typing import Any
 from flask_babel import gettext as _
 
 from certify.banks.assets import AssetError, CheckedFile, check_image, check_media
-from certify.banks.importers import ImportOptions, Media, Parsed
+from certify.banks.importers.common import ImportOptions, Media, Parsed
 from certify.banks.practical import build_item, validate_practical
 from certify.banks.spec import REF, Problem
 

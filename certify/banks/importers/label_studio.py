@@ -35,7 +35,7 @@ from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring
 from flask_babel import gettext as _
 
-from certify.banks.importers import ImportOptions, Media, Parsed, Skipped
+from certify.banks.importers.common import ImportOptions, Media, Parsed, Skipped
 from certify.banks.importers.foreign import finish, load_media
 from certify.banks.spec import BankError, Problem
 

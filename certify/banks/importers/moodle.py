@@ -55,7 +55,7 @@ from defusedxml.ElementTree import fromstring
 from flask_babel import gettext as _
 
 from certify.banks.assets import AssetError, CheckedFile, check_image, check_media
-from certify.banks.importers import ImportOptions, Parsed, Skipped
+from certify.banks.importers.common import ImportOptions, Parsed, Skipped
 from certify.banks.spec import (
     OPTION_IDS,
     REF,

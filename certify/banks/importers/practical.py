@@ -17,7 +17,7 @@ import yaml
 from flask_babel import gettext as _
 
 from certify.banks.assets import AssetError, check_media
-from certify.banks.importers import Parsed, check_zip
+from certify.banks.importers.common import Parsed, check_zip
 from certify.banks.practical import MEDIA_FIELDS, TASK_KEYS, build_item, validate_practical
 from certify.banks.spec import BankError, Problem, parse_units
 from certify.yamlinput import safe_load

@@ -19,78 +19,59 @@
  * computer's own clock alone. At 0 the page sends what is queued and submits by itself.
  *
  * Keys: Alt+← / Alt+→ previous / next question, Alt+M flag. Widgets keep their own keys.
+ *
+ * An ES module (<script type="module">, CSP-clean under script-src 'self'), wiring its parts:
+ * exam/queue.js (the save queue: what waits, acknowledgements; no network, no DOM — unit-tested in
+ * the browser harness), exam/clock.js (the server's clock), exam/answers.js (reading and restoring
+ * answers, the overview panel), exam/navigation.js (moving, flagging, the submit form), and
+ * ../countdown.js (the countdown's one format). This file sends and receives.
  */
-(function (window, document) {
-  "use strict";
+import {formatClock} from "./countdown.js";
+import {ItemAnswer, fill, markOverview} from "./exam/answers.js";
+import {ServerClock} from "./exam/clock.js";
+import {withTimeout, wireNavigation} from "./exam/navigation.js";
+import {SaveQueue} from "./exam/queue.js";
 
-  function readJSON(id) {
-    var el = document.getElementById(id);
-    if (!el) { return null; }
-    try { return JSON.parse(el.textContent); } catch (e) { return null; }
-  }
+function readJSON(id) {
+  const el = document.getElementById(id);
+  if (!el) { return null; }
+  try { return JSON.parse(el.textContent); } catch (e) { return null; }
+}
 
-  function fill(text, params) {
-    return String(text || "").replace(/\{(\w+)\}/g, function (whole, name) {
-      return params && Object.prototype.hasOwnProperty.call(params, name) ? String(params[name]) : whole;
-    });
-  }
+function storage() {
+  try { return window.localStorage; } catch (e) { return null; } // private mode
+}
 
+function start() {
   // The confirmation page: forget this attempt's local queue (shared exam-room computers).
-  var done = document.getElementById("exam-done");
+  const done = document.getElementById("exam-done");
   if (done && done.dataset.storageKey) {
     try { window.localStorage.removeItem(done.dataset.storageKey); } catch (e) { /* private mode */ }
     return;
   }
 
-  var config = readJSON("exam-config");
+  const config = readJSON("exam-config");
   if (!config) { return; }
-  var S = readJSON("exam-strings") || {};
-  function t(key, params) { return fill(S[key] || key, params); }
+  const S = readJSON("exam-strings") || {};
+  const t = (key, params) => fill(S[key] || key, params);
 
-  var csrf = (document.querySelector('meta[name="csrf-token"]') || {}).content || "";
-  var saveEl = document.getElementById("exam-save");
-  var clockEl = document.getElementById("exam-clock-value");
-  var clockBox = document.getElementById("exam-clock");
-  var alertEl = document.getElementById("exam-alert");
-  var position = config.position;
+  let csrf = (document.querySelector('meta[name="csrf-token"]') || {}).content || "";
+  const saveEl = document.getElementById("exam-save");
+  const clockEl = document.getElementById("exam-clock-value");
+  const clockBox = document.getElementById("exam-clock");
+  const alertEl = document.getElementById("exam-alert");
+  const position = config.position;
 
   // --- Local state (survives reloads, navigation and going offline) ------------------------------
-  var store = {seq: 0, pending: {}, flags: {}, warned: {}};
-  var storageOk = true;
-  function load() {
-    try {
-      var raw = window.localStorage.getItem(config.storageKey);
-      if (raw) {
-        var data = JSON.parse(raw);
-        store.seq = data.seq || 0;
-        store.pending = data.pending || {};
-        store.flags = data.flags || {};
-        store.warned = data.warned || {};
-      }
-    } catch (e) { storageOk = false; }
-    store.seq = Math.max(store.seq, config.lastSeq || 0);
-  }
-  function persist() {
-    try { window.localStorage.setItem(config.storageKey, JSON.stringify(store)); }
-    catch (e) { storageOk = false; }
-  }
-  function nextSeq(atLeast) {
-    store.seq = Math.max(store.seq, atLeast || 0) + 1;
-    return store.seq;
-  }
-  function keyOf(pos, record) { return pos + "|" + (record === null || record === undefined ? "" : record); }
-  function pendingCount() {
-    return Object.keys(store.pending).length + Object.keys(store.flags).length;
-  }
-  load();
+  const queue = new SaveQueue(storage(), config.storageKey, config.lastSeq);
 
   // --- Status line --------------------------------------------------------------------------------
-  var mode = "saved"; // saved | saving | offline | error | closed
-  var lastSavedAt = null;
+  let mode = "saved"; // saved | saving | offline | retrying | loggedout | closed
+  let lastSavedAt = null;
   function showStatus() {
     if (!saveEl) { return; }
-    var n = pendingCount();
-    var text;
+    const n = queue.count();
+    let text;
     if (mode === "offline") { text = t("offline"); }
     else if (mode === "loggedout") { text = t("logged_out"); }
     else if (mode === "retrying") { text = t("retrying"); }
@@ -106,44 +87,27 @@
     alertEl.hidden = false;
     alertEl.textContent = "";
     alertEl.classList.toggle("is-urgent", !!urgent);
-    window.setTimeout(function () { alertEl.textContent = text; }, 30);
+    window.setTimeout(() => { alertEl.textContent = text; }, 30);
   }
 
   // --- The server's clock -------------------------------------------------------------------------
-  var offset = 0; // server time minus this computer's time, in ms
-  var deadline = Date.parse(config.clock.deadline);
-  var closed = false; // the server said the attempt is over
-  var finishing = false; // the clock ran out: sending what is queued, then submitting
-  function serverNow() { return Date.now() + offset; }
+  const clock = new ServerClock(config.clock);
+  let closed = false; // the server said the attempt is over
+  let finishing = false; // the clock ran out: sending what is queued, then submitting
   function syncClock(data, sentAt, receivedAt) {
-    if (!data || !data.server_time) { return; }
-    var mid = sentAt === undefined ? receivedAt : sentAt + (receivedAt - sentAt) / 2;
-    offset = Date.parse(data.server_time) - mid;
-    var next = Date.parse(data.deadline);
-    if (!isNaN(next)) {
-      if (next > deadline + 30000) {
-        say(t("time_added", {minutes: Math.round((next - deadline) / 60000)}));
-        // Earlier warnings may come again for the new deadline.
-        store.warned = {};
-        persist();
-      }
-      deadline = next;
+    const added = clock.sync(data, sentAt, receivedAt);
+    if (added) {
+      say(t("time_added", {minutes: added}));
+      // Earlier warnings may come again for the new deadline.
+      queue.warned = {};
+      queue.persist();
     }
   }
-  syncClock(config.clock, undefined, Date.now());
 
-  function format(seconds) {
-    seconds = Math.max(0, Math.ceil(seconds));
-    var h = Math.floor(seconds / 3600);
-    var m = Math.floor((seconds % 3600) / 60);
-    var s = seconds % 60;
-    var mm = (h > 0 && m < 10 ? "0" : "") + m;
-    return (h > 0 ? h + ":" : "") + mm + ":" + (s < 10 ? "0" : "") + s;
-  }
-  var shown = "";
+  let shown = "";
   function tick() {
-    var remaining = (deadline - serverNow()) / 1000;
-    var text = format(remaining);
+    const remaining = clock.remaining();
+    const text = formatClock(remaining);
     if (clockEl && text !== shown) {
       shown = text;
       clockEl.textContent = text;
@@ -153,32 +117,30 @@
         clockBox.classList.toggle("is-critical", remaining <= (config.warnings[1] || 60));
       }
     }
-    var crossed = (config.warnings || []).filter(function (w) {
-      return remaining <= w && remaining > 0 && !store.warned[w];
-    });
+    const crossed = (config.warnings || []).filter((w) => remaining <= w && remaining > 0 &&
+                                                          !queue.warned[w]);
     if (crossed.length) {
-      crossed.forEach(function (w) { store.warned[w] = true; });
-      persist();
-      var most = Math.min.apply(null, crossed);
+      crossed.forEach((w) => { queue.warned[w] = true; });
+      queue.persist();
+      const most = Math.min.apply(null, crossed);
       say(t("warn_" + Math.round(most / 60)), most <= 60);
     }
     if (remaining <= 0 && !closed && !finishing) { timeUp(); }
   }
 
   // --- Sending ------------------------------------------------------------------------------------
-  var inFlight = null;
-  var timer = null;
-  var backoff = 0;
-  var retried = {}; // key -> seq already re-sent once after a stale acknowledgement
+  let inFlight = null;
+  let timer = null;
+  let backoff = 0;
 
   function schedule(delay) {
     if (timer) { window.clearTimeout(timer); }
-    timer = window.setTimeout(function () { timer = null; flush(); }, delay);
+    timer = window.setTimeout(() => { timer = null; flush(); }, delay);
   }
 
   function request(url, options) {
     options = options || {};
-    var headers = {"Accept": "application/json"};
+    const headers = {"Accept": "application/json"};
     if (options.body !== undefined) {
       headers["Content-Type"] = "application/json";
       headers["X-CSRFToken"] = csrf;
@@ -186,106 +148,67 @@
     return window.fetch(url, {
       method: options.method || "GET", headers: headers, credentials: "same-origin",
       cache: "no-store", body: options.body === undefined ? undefined : JSON.stringify(options.body)
-    }).then(function (response) {
-      var type = response.headers.get("Content-Type") || "";
+    }).then((response) => {
+      const type = response.headers.get("Content-Type") || "";
       if (response.redirected || type.indexOf("application/json") < 0) {
         // The login page answered: the session ended. Keep everything queued.
-        var error = new Error("logged out");
+        const error = new Error("logged out");
         error.loggedOut = true;
         throw error;
       }
-      return response.json().then(function (data) { return {status: response.status, data: data}; });
+      return response.json().then((data) => ({status: response.status, data: data}));
     });
   }
 
   function goDone(url) {
     closed = true;
     mode = "closed";
-    store.pending = {};
-    store.flags = {};
-    persist();
+    queue.clear();
     window.location.assign(url || config.urls.done);
   }
 
   /** Send everything queued (one request at a time). Returns a promise that settles when sent. */
   function flush() {
     if (inFlight) { return inFlight; }
-    var keys = Object.keys(store.pending);
-    var flagKeys = Object.keys(store.flags);
-    if (!keys.length && !flagKeys.length) { showStatus(); return Promise.resolve(true); }
-    var seq = nextSeq();
-    var sent = {};
-    var answers = keys.map(function (k) {
-      var entry = store.pending[k];
-      sent[k] = entry.rev;
-      return {position: entry.position, record: entry.record, value: entry.value};
-    });
-    var flagsSent = {};
-    var flags = flagKeys.map(function (p) {
-      flagsSent[p] = store.flags[p].rev;
-      return {position: Number(p), flagged: store.flags[p].flagged};
-    });
-    persist();
+    const batch = queue.batch();
+    if (!batch) { showStatus(); return Promise.resolve(true); }
     mode = "saving";
     showStatus();
-    var sentAt = Date.now();
-    inFlight = request(config.urls.save, {method: "POST", body: {seq: seq, answers: answers, flags: flags}})
-      .then(function (result) {
-        var data = result.data || {};
+    const sentAt = Date.now();
+    inFlight = request(config.urls.save, {method: "POST", body: batch.body})
+      .then((result) => {
+        const data = result.data || {};
         if (result.status === 200) {
           syncClock(data, sentAt, Date.now());
           if (data.csrf_token) { csrf = data.csrf_token; }
-          (data.saved || []).forEach(function (s) {
-            var k = keyOf(s.position, s.record);
-            var entry = store.pending[k];
-            if (!entry || entry.rev !== sent[k]) { return; } // changed again meanwhile: keep it
-            if (!s.applied && retried[k] !== entry.rev) {
-              // The server holds an answer with a newer number (another tab or device, or this
-              // save arrived twice). The answer on this screen is the candidate's latest: send it
-              // once more, numbered after everything the server has seen.
-              retried[k] = entry.rev;
-              store.seq = Math.max(store.seq, data.last_seq || 0);
-              return;
-            }
-            delete store.pending[k];
-          });
-          Object.keys(flagsSent).forEach(function (p) {
-            if (store.flags[p] && store.flags[p].rev === flagsSent[p]) { delete store.flags[p]; }
-          });
-          persist();
+          queue.acknowledge(batch, data);
           backoff = 0;
           mode = "saved";
           lastSavedAt = new Date().toLocaleTimeString([], {hour: "2-digit", minute: "2-digit"});
-          if (pendingCount()) { schedule(200); }
+          if (queue.count()) { schedule(200); }
           return true;
         }
         if (result.status === 409) {
           say(data.error || t("closed"), true);
-          window.setTimeout(function () { goDone(data.redirect); }, 2500);
+          window.setTimeout(() => { goDone(data.redirect); }, 2500);
           closed = true;
           return false;
         }
         if (result.status === 422) {
           // One answer has a shape the server refuses: drop it (it would block the rest), say
           // which, and send the others at once.
-          var bad = keys.filter(function (k) {
-            var e = store.pending[k];
-            return e && e.position === data.position &&
-              (data.record === null || data.record === undefined || String(e.record) === String(data.record));
-          });
-          (bad.length ? bad : keys).forEach(function (k) { delete store.pending[k]; });
-          persist();
+          queue.reject(batch, data);
           say(t("rejected", {error: data.error || ""}), true);
           mode = "saved";
-          if (pendingCount()) { schedule(100); }
+          if (queue.count()) { schedule(100); }
           return false;
         }
         if (result.status === 400 && /form|token|CSRF/i.test(data.error || "")) {
-          return refreshState().then(function () { throw new Error("csrf"); });
+          return refreshState().then(() => { throw new Error("csrf"); });
         }
         throw new Error("status " + result.status);
       })
-      .catch(function (error) {
+      .catch((error) => {
         if (closed) { return false; }
         mode = error && error.loggedOut ? "loggedout" : (navigator.onLine === false ? "offline" : "retrying");
         if (error && error.name === "TypeError") { mode = "offline"; }
@@ -293,7 +216,7 @@
         schedule(backoff);
         return false;
       })
-      .then(function (ok) {
+      .then((ok) => {
         inFlight = null;
         showStatus();
         return ok;
@@ -301,16 +224,9 @@
     return inFlight;
   }
 
-  function withTimeout(promise, ms) {
-    return Promise.race([promise, new Promise(function (resolve) { window.setTimeout(resolve, ms); })]);
-  }
-
   function queueAnswer(pos, record, value, delay) {
     if (closed || finishing) { return; }
-    var k = keyOf(pos, record);
-    var rev = (store.pending[k] ? store.pending[k].rev : 0) + 1;
-    store.pending[k] = {position: pos, record: record === undefined ? null : record, value: value, rev: rev};
-    persist();
+    queue.answer(pos, record, value);
     if (mode !== "offline" && mode !== "loggedout" && mode !== "retrying") { mode = "saved"; }
     showStatus();
     if (!inFlight) { schedule(delay === undefined ? 800 : delay); }
@@ -318,142 +234,67 @@
 
   function queueFlag(pos, flagged) {
     if (closed || finishing) { return; }
-    var rev = (store.flags[pos] ? store.flags[pos].rev : 0) + 1;
-    store.flags[pos] = {flagged: flagged, rev: rev};
-    persist();
+    queue.flag(pos, flagged);
     showStatus();
     if (!inFlight) { schedule(300); }
   }
 
   function refreshState() {
-    var sentAt = Date.now();
-    return request(config.urls.state).then(function (result) {
+    const sentAt = Date.now();
+    return request(config.urls.state).then((result) => {
       if (result.status === 409) { goDone(result.data.redirect); return; }
       if (result.status !== 200) { return; }
       syncClock(result.data, sentAt, Date.now());
       if (result.data.csrf_token) { csrf = result.data.csrf_token; }
-      store.seq = Math.max(store.seq, result.data.last_seq || 0);
+      queue.seen(result.data.last_seq);
       if (mode === "offline" || mode === "loggedout") { mode = "saved"; }
       showStatus();
-      if (pendingCount()) { schedule(100); }
-    }).catch(function (error) {
+      if (queue.count()) { schedule(100); }
+    }).catch((error) => {
       if (error && error.loggedOut) { mode = "loggedout"; showStatus(); }
     });
   }
 
-  // --- Reading and restoring answers (markup of contracts §2) -------------------------------------
-  var itemRoot = document.querySelector(".item[data-position]");
-  var itemType = itemRoot ? itemRoot.getAttribute("data-item-type") : null;
-
-  function readValue() {
-    if (!itemRoot) { return null; }
-    if (itemType === "single" || itemType === "true_false") {
-      var chosen = itemRoot.querySelector('input[name="answer"]:checked');
-      if (!chosen) { return null; }
-      return itemType === "true_false" ? chosen.value === "true" : chosen.value;
-    }
-    if (itemType === "multiple") {
-      return Array.prototype.map.call(itemRoot.querySelectorAll('input[name="answer"]:checked'),
-                                      function (el) { return el.value; });
-    }
-    if (itemType === "fill_in") {
-      var blanks = Array.prototype.slice.call(itemRoot.querySelectorAll('input[name="blank"]'));
-      blanks.sort(function (a, b) { return Number(a.dataset.blank) - Number(b.dataset.blank); });
-      return blanks.map(function (el) { return el.value; });
-    }
-    if (itemType === "short_answer") {
-      var area = itemRoot.querySelector('textarea[name="answer"]');
-      return area ? area.value : null;
-    }
-    return null;
-  }
-
-  function writeValue(value) {
-    if (!itemRoot) { return; }
-    if (itemType === "single" || itemType === "true_false" || itemType === "multiple") {
-      var wanted = Array.isArray(value) ? value.map(String) : [String(value)];
-      itemRoot.querySelectorAll('input[name="answer"]').forEach(function (el) {
-        el.checked = value !== null && wanted.indexOf(el.value) >= 0;
-      });
-    } else if (itemType === "fill_in") {
-      itemRoot.querySelectorAll('input[name="blank"]').forEach(function (el) {
-        var i = Number(el.dataset.blank);
-        el.value = Array.isArray(value) && value[i] !== undefined ? value[i] : "";
-      });
-    } else if (itemType === "short_answer") {
-      var area = itemRoot.querySelector('textarea[name="answer"]');
-      if (area) { area.value = value || ""; }
-    }
-  }
-
-  function isAnswered(value) {
-    if (value === null || value === undefined) { return false; }
-    if (typeof value === "string") { return value.trim() !== ""; }
-    if (Array.isArray(value)) {
-      return itemType === "fill_in" ? value.some(function (v) { return String(v).trim() !== ""; })
-                                    : value.length > 0;
-    }
-    return true;
-  }
-
-  // --- Overview panel -----------------------------------------------------------------------------
-  function overviewLink(pos) {
-    return document.querySelector('.exam-grid a[data-position="' + pos + '"]');
-  }
-  function markOverview(pos, answered, flagged) {
-    var link = overviewLink(pos);
-    if (!link) { return; }
-    if (answered !== null && answered !== undefined) { link.classList.toggle("is-answered", answered); }
-    if (flagged !== null && flagged !== undefined) { link.classList.toggle("is-flagged", flagged); }
-    var parts = [link.getAttribute("data-label")];
-    if (link.classList.contains("is-answered")) { parts.push(link.getAttribute("data-answered")); }
-    else { parts.push(link.getAttribute("data-unanswered")); }
-    if (link.classList.contains("is-flagged")) { parts.push(t("flagged")); }
-    link.setAttribute("aria-label", parts.join(", "));
-    var counts = document.getElementById("exam-counts");
-    if (counts) {
-      var all = document.querySelectorAll(".exam-grid a");
-      var a = document.querySelectorAll(".exam-grid a.is-answered").length;
-      var f = document.querySelectorAll(".exam-grid a.is-flagged").length;
-      counts.textContent = fill(counts.getAttribute("data-template"), {answered: a, total: all.length, flagged: f});
-    }
-  }
+  // --- Answers and the overview -------------------------------------------------------------------
+  const itemRoot = document.querySelector(".item[data-position]");
+  const item = new ItemAnswer(itemRoot);
+  const mark = (pos, answered, flagged) => markOverview(pos, answered, flagged, t("flagged"));
 
   // Queued answers of other questions (from earlier pages) show in the overview too.
-  Object.keys(store.pending).forEach(function (k) {
-    var entry = store.pending[k];
-    if (entry.record === null || entry.record === undefined) { markOverview(entry.position, isAnswered(entry.value), null); }
+  Object.keys(queue.pending).forEach((k) => {
+    const entry = queue.pending[k];
+    if (entry.record === null || entry.record === undefined) {
+      mark(entry.position, item.isAnswered(entry.value), null);
+    }
   });
-  Object.keys(store.flags).forEach(function (p) { markOverview(Number(p), null, store.flags[p].flagged); });
+  Object.keys(queue.flags).forEach((p) => { mark(Number(p), null, queue.flags[p].flagged); });
 
-  if (itemRoot && itemType !== "practical") {
-    var mine = store.pending[keyOf(position, null)];
-    if (mine) { writeValue(mine.value); }
-    var onChange = function (event) {
-      var value = readValue();
-      markOverview(position, isAnswered(value), null);
-      var typing = event.type === "input";
-      queueAnswer(position, null, value, typing ? 1000 : 300);
+  if (itemRoot && item.type !== "practical") {
+    const mine = queue.entry(position, null);
+    if (mine) { item.write(mine.value); }
+    const onChange = (event) => {
+      const value = item.read();
+      mark(position, item.isAnswered(value), null);
+      queueAnswer(position, null, value, event.type === "input" ? 1000 : 300);
     };
     itemRoot.addEventListener("change", onChange);
-    itemRoot.addEventListener("input", function (event) {
+    itemRoot.addEventListener("input", (event) => {
       if (event.target.matches('input[type="text"], textarea')) { onChange(event); }
     });
   }
 
   // Practical tasks: the labeling widget (contracts §4); one save entry per record.
-  var widgetRoot = itemRoot && itemType === "practical" ? itemRoot.querySelector(".task-widget") : null;
+  const widgetRoot = itemRoot && item.type === "practical" ? itemRoot.querySelector(".task-widget") : null;
   if (widgetRoot) {
-    var task = readJSON("task-data") || {};
-    var values = {};
-    Object.keys(task.values || {}).forEach(function (id) { values[id] = task.values[id]; });
-    Object.keys(store.pending).forEach(function (k) {
-      var entry = store.pending[k];
+    const task = readJSON("task-data") || {};
+    const values = Object.assign({}, task.values || {});
+    Object.keys(queue.pending).forEach((k) => {
+      const entry = queue.pending[k];
       if (entry.position === position && entry.record !== null) {
         if (entry.value === null) { delete values[entry.record]; } else { values[entry.record] = entry.value; }
       }
     });
-    var mountWidget = function () {
+    const mountWidget = () => {
       if (!window.CertifyWidgets) { return false; }
       window.CertifyWidgets.mount(widgetRoot, {
         task: task.task || {task_type: widgetRoot.getAttribute("data-task-type"), config: task.config},
@@ -461,8 +302,8 @@
         values: values,
         readOnly: false,
         strings: readJSON("widget-strings") || {},
-        onChange: function (recordId, value) {
-          markOverview(position, true, null);
+        onChange: (recordId, value) => {
+          mark(position, true, null);
           queueAnswer(position, String(recordId), value === undefined ? null : value, 600);
         }
       });
@@ -472,60 +313,28 @@
   }
 
   // --- Flag ---------------------------------------------------------------------------------------
-  var flagButton = document.getElementById("exam-flag");
+  const flagButton = document.getElementById("exam-flag");
   function setFlagButton(on) {
     if (!flagButton) { return; }
     flagButton.setAttribute("aria-pressed", on ? "true" : "false");
-    var label = flagButton.querySelector(".exam-flag-text");
+    const label = flagButton.querySelector(".exam-flag-text");
     if (label) { label.textContent = on ? t("unflag") : t("flag"); }
   }
   if (flagButton) {
-    if (store.flags[position]) { setFlagButton(store.flags[position].flagged); }
-    flagButton.addEventListener("click", function () {
-      var on = flagButton.getAttribute("aria-pressed") !== "true";
+    if (queue.flags[position]) { setFlagButton(queue.flags[position].flagged); }
+    flagButton.addEventListener("click", () => {
+      const on = flagButton.getAttribute("aria-pressed") !== "true";
       setFlagButton(on);
-      markOverview(position, null, on);
+      mark(position, null, on);
       queueFlag(position, on);
     });
   }
 
-  // --- Navigation: send what is queued first (briefly), then go ----------------------------------
-  function go(url) {
-    withTimeout(flush(), 2500).then(function () { window.location.assign(url); });
-  }
-  document.addEventListener("click", function (event) {
-    var link = event.target.closest("a[data-exam-nav]");
-    if (!link || event.defaultPrevented || event.button !== 0 || event.ctrlKey || event.metaKey ||
-        event.shiftKey) { return; }
-    if (!pendingCount()) { return; }
-    event.preventDefault();
-    go(link.href);
-  });
-  document.addEventListener("keydown", function (event) {
-    if (event.defaultPrevented || event.isComposing || !event.altKey || event.ctrlKey || event.metaKey) { return; }
-    var target = null;
-    if (event.key === "ArrowLeft") { target = document.querySelector('a[data-exam-nav="prev"]'); }
-    else if (event.key === "ArrowRight") { target = document.querySelector('a[data-exam-nav="next"]'); }
-    else if (event.code === "KeyM" && flagButton) { event.preventDefault(); flagButton.click(); return; }
-    if (target) { event.preventDefault(); go(target.href); }
-  });
-
-  // The submit form: send what is queued, then submit.
-  var submitForm = document.getElementById("exam-submit-form");
-  if (submitForm) {
-    submitForm.addEventListener("submit", function (event) {
-      if (submitForm.dataset.ready === "1" || !pendingCount()) { return; }
-      event.preventDefault();
-      withTimeout(flush(), 5000).then(function () {
-        submitForm.dataset.ready = "1";
-        submitForm.submit();
-      });
-    });
-  }
+  wireNavigation({pending: () => queue.count(), flush: flush, flagButton: flagButton});
 
   // --- Time up ------------------------------------------------------------------------------------
   function submitNow() {
-    return request(config.urls.submit, {method: "POST", body: {reason: "deadline"}}).then(function (result) {
+    return request(config.urls.submit, {method: "POST", body: {reason: "deadline"}}).then((result) => {
       if (result.status === 200 || result.status === 409) {
         goDone(result.data && result.data.redirect);
         return true;
@@ -537,10 +346,10 @@
     finishing = true;
     say(t("time_up"), true);
     document.body.classList.add("exam-time-up");
-    var attempt = function () {
+    const attempt = () => {
       if (closed) { return; }
       // Queued answers are still accepted within the grace period: send them, then submit.
-      withTimeout(flush(), 8000).then(submitNow).catch(function () {
+      withTimeout(flush(), 8000).then(submitNow).catch(() => {
         say(t("time_up_offline"), true);
         window.setTimeout(attempt, 3000);
       });
@@ -549,33 +358,36 @@
   }
 
   // --- Start --------------------------------------------------------------------------------------
-  window.addEventListener("online", function () { if (!closed) { refreshState(); } });
-  window.addEventListener("offline", function () { mode = "offline"; showStatus(); });
-  window.addEventListener("pagehide", persist);
-  window.addEventListener("beforeunload", function (event) {
+  window.addEventListener("online", () => { if (!closed) { refreshState(); } });
+  window.addEventListener("offline", () => { mode = "offline"; showStatus(); });
+  window.addEventListener("pagehide", () => queue.persist());
+  window.addEventListener("beforeunload", (event) => {
     // Queued answers are kept on this computer, but warn when they could not reach the server.
-    if (pendingCount() && (mode === "offline" || mode === "retrying" || mode === "loggedout")) {
+    if (queue.count() && (mode === "offline" || mode === "retrying" || mode === "loggedout")) {
       event.preventDefault();
       event.returnValue = t("leave_unsaved");
       return event.returnValue;
     }
+    return undefined;
   });
-  document.addEventListener("visibilitychange", function () {
+  document.addEventListener("visibilitychange", () => {
     if (!document.hidden && !closed) { refreshState(); }
   });
-  if (!storageOk) { say(t("retrying")); }
+  if (!queue.storageOk) { say(t("retrying")); }
   showStatus();
   tick();
   window.setInterval(tick, 250);
-  window.setInterval(function () { if (!closed) { refreshState(); } }, 30000);
+  window.setInterval(() => { if (!closed) { refreshState(); } }, 30000);
   refreshState();
-  if (pendingCount()) { schedule(300); }
+  if (queue.count()) { schedule(300); }
 
   // For tests and the labeling UI: the state of the queue.
   window.CertifyExam = {
-    pending: function () { return pendingCount(); },
+    pending: () => queue.count(),
     flush: flush,
-    remaining: function () { return (deadline - serverNow()) / 1000; },
-    offset: function () { return offset; }
+    remaining: () => clock.remaining(),
+    offset: () => clock.offset
   };
-})(window, document);
+}
+
+start();

@@ -1,19 +1,14 @@
-/* The invigilator's live list: reload the table's rows every few seconds, count down between. */
-(function (window, document) {
-  "use strict";
+/* The invigilator's live list: reload the table's rows every few seconds, count down between.
+ * An ES module (<script type="module">); the countdown has the one format of countdown.js. */
+import {formatClock} from "./countdown.js";
+
+(function () {
   var table = document.getElementById("invigilate-table");
   if (!table) { return; }
   var body = table.tBodies[0];
   var url = table.getAttribute("data-refresh-url");
   var every = Number(table.getAttribute("data-refresh-seconds") || 15) * 1000;
   var stamp = document.getElementById("invigilate-updated");
-
-  function format(seconds) {
-    seconds = Math.max(0, seconds);
-    var h = Math.floor(seconds / 3600), m = Math.floor((seconds % 3600) / 60), s = seconds % 60;
-    var mm = (h && m < 10 ? "0" : "") + m;
-    return (h ? h + ":" : (m < 10 ? "0" : "")) + mm + ":" + (s < 10 ? "0" : "") + s;
-  }
 
   function refresh() {
     if (document.hidden) { return; }
@@ -37,9 +32,9 @@
     body.querySelectorAll(".countdown[data-remaining]").forEach(function (el) {
       var left = Number(el.getAttribute("data-remaining")) - 1;
       el.setAttribute("data-remaining", String(Math.max(0, left)));
-      el.textContent = format(left);
+      el.textContent = formatClock(left);
     });
   }, 1000);
   window.setInterval(refresh, every);
   document.addEventListener("visibilitychange", refresh);
-})(window, document);
+})();

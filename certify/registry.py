@@ -8,12 +8,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from flask import Flask
 from flask_babel import lazy_gettext as _l
 
-from certify.auth.models import Role
+if TYPE_CHECKING:  # for annotations only: the registry sits below the packages that register
+    from certify.auth.models import Role
 
 #: The header menu that gathers administrators' pages.
 ADMIN_GROUP = _l("Administration")

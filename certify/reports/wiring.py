@@ -6,12 +6,13 @@ from flask import Flask
 from flask_babel import lazy_gettext as _l
 
 from certify.auth.models import Role
-from certify.main.registry import NavItem, add_nav
+from certify.registry import NavItem, add_nav
+from certify.reports import views
+from certify.reports.bank_lint.cli import lint_bank
 
 
 def init_app(app: Flask) -> None:
-    from certify.reports import views
-
     app.register_blueprint(views.bp)
+    app.cli.add_command(lint_bank)
     add_nav(app, NavItem("reports.index", _l("Item analysis"), Role.EXAMINER, order=70))
     add_nav(app, NavItem("reports.index", _l("Item analysis"), Role.ADMIN, order=70))

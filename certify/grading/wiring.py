@@ -1,14 +1,6 @@
 """Wire grading into the app: blueprint, header links, dashboard panels, signals, CLI, demo.
 
-Configuration (defaults set here; override in ``instance/config.py`` or ``CERTIFY_*``):
-
-``GRADING_DOUBLE_MARKING`` (False)
-    Whether a sitting without a marking plan of its own is double-marked.
-``GRADING_ADJUDICATION_THRESHOLD`` (10)
-    With double marking, a third examiner adjudicates when the two totals differ by more than this
-    percentage of the item's rubric points; otherwise the final mark is their mean.
-``GRADING_COMPONENT_PASS_YEARS`` (2)
-    How long a passed component counts towards its level while the candidate retakes the others.
+Its settings (``GRADING_*``) are declared in certify/config.py.
 """
 
 from __future__ import annotations
@@ -19,50 +11,39 @@ from flask import Flask
 from flask_babel import lazy_gettext as _l
 
 from certify.auth.models import Role
+from certify.exams.signals import attempt_submitted, attempt_voided
+from certify.grading import cli, demo, on_submit, sitting_results, views
+from certify.grading.candidate import my_attempts
 from certify.grading.display import points_text
-from certify.main.registry import ADMIN_GROUP, DashboardPanel, NavItem, add_nav, add_panel
+from certify.grading.marking import queue
+from certify.registry import ADMIN_GROUP, DashboardPanel, NavItem, add_nav, add_panel
 
 
 def _candidate_panel(user: Any) -> dict[str, Any]:
-    from certify.grading.candidate import my_attempts
-
     return {"lines": my_attempts(user)[:5]}
 
 
 def _examiner_panel(user: Any) -> dict[str, Any]:
-    from certify.grading.marking import queue
-
     entries = queue(user)
     return {"entries": entries[:5], "total": sum(e.total for e in entries)}
 
 
 def _admin_panel(user: Any) -> dict[str, Any]:
-    from certify.grading.operations import sitting_summary, sittings_with_attempts
-
-    return {"sittings": [(s, sitting_summary(s)) for s in sittings_with_attempts()[:5]]}
+    return {"sittings": [(s, sitting_results.sitting_summary(s))
+                         for s in sitting_results.sittings_with_attempts()[:5]]}
 
 
 def _on_attempt_submitted(sender: Flask, attempt_id: int, **extra: Any) -> None:
     """Grade an attempt as soon as it is submitted (exams sends this after its commit; its sender
     rolls back and logs what a failing receiver did, and never loses the submission)."""
-    from certify.grading.operations import grade_attempt
-
-    grade_attempt(attempt_id)
+    on_submit.grade_attempt(attempt_id)
 
 
 def _on_attempt_voided(sender: Flask, attempt_id: int, **extra: Any) -> None:
-    from certify.grading.operations import attempt_voided
-
-    attempt_voided(attempt_id)
+    on_submit.attempt_voided(attempt_id)
 
 
 def init_app(app: Flask) -> None:
-    from certify.exams.signals import attempt_submitted, attempt_voided
-    from certify.grading import cli, demo, views
-
-    app.config.setdefault("GRADING_DOUBLE_MARKING", False)
-    app.config.setdefault("GRADING_ADJUDICATION_THRESHOLD", 10)
-    app.config.setdefault("GRADING_COMPONENT_PASS_YEARS", 2)
     app.register_blueprint(views.bp)
     app.add_template_filter(points_text, "points")
     add_nav(app, NavItem("grading.my_results", _l("My results"), Role.CANDIDATE, order=45))

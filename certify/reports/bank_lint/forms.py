@@ -15,28 +15,29 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
 
+from certify.apportion import apportion
 from certify.banks.lint import strategies
 from certify.banks.lint.items import ItemView
 from certify.exams.assembly import assemble
-from certify.exams.blueprint import Blueprint, Candidate, apportion, check_supply, derive
+from certify.exams.blueprint import FormBlueprint, PoolItem, check_supply, derive
 from certify.exams.official import FRACTIONS, PaperFormat
 
 #: Every slot of the default definitions holds at least this many times what one paper draws.
 QUOTA_FACTOR = 2
 
 
-def blueprint_for(paper: PaperFormat, weights: Mapping[str, Any], language: str | None) -> Blueprint:
+def blueprint_for(paper: PaperFormat, weights: Mapping[str, Any], language: str | None) -> FormBlueprint:
     """The blueprint of ``paper`` over a theory weight table (unit ref → percent)."""
     typed = {t: apportion(weights, n) for t, n in paper.sections}
     return derive("theory", weights, {}, type_counts=typed, language=language)
 
 
-def candidates(items: Iterable[ItemView], level: int) -> list[Candidate]:
+def candidates(items: Iterable[ItemView], level: int) -> list[PoolItem]:
     """The pool as the draw sees it (version ids are positions in the pool, from 1)."""
     prefix = f"L{level}:"
     out = []
     for n, item in enumerate(items, start=1):
-        out.append(Candidate(
+        out.append(PoolItem(
             version_id=n, item_type=item.type,
             units=tuple(u for u in item.units if u.startswith(prefix)),
             difficulty=int(item.difficulty) if str(item.difficulty).isdigit() else 3,

@@ -1,9 +1,6 @@
 """Wire the exams package into the app: blueprints, header links, dashboard panels, demo, CLI.
 
-Configuration (defaults set here; override in instance/config.py or ``CERTIFY_*`` variables):
-
-- ``EXAM_GRACE_SECONDS`` (30): seconds after an attempt's deadline during which saves that were in
-  flight are still accepted; later saves are refused with 409 and the attempt is submitted.
+Its setting ``EXAM_GRACE_SECONDS`` is declared in certify/config.py.
 """
 
 from __future__ import annotations
@@ -16,26 +13,25 @@ from flask_babel import lazy_gettext as _l
 
 from certify.auth.models import Role
 from certify.demo import DemoLoader, add_loader
-from certify.main.registry import ADMIN_GROUP, DashboardPanel, NavItem, add_nav, add_panel
+from certify.exams import admin_views, demo, views
+from certify.exams.attempts.dashboard import candidate_sittings
+from certify.exams.attempts.expiry import sweep
+from certify.exams.operations import definitions, sittings
+from certify.exams.timing import format_clock
+from certify.registry import ADMIN_GROUP, DashboardPanel, NavItem, add_nav, add_panel
 
 
 def _candidate_panel(user: Any) -> dict[str, Any]:
-    from certify.exams.attempts import candidate_sittings
-
     return {"cards": candidate_sittings(user)}
 
 
 def _staff_panel(user: Any) -> dict[str, Any]:
-    from certify.exams.operations import sittings
-
     now_open = [s for s in sittings() if s.window_state == "open"]
     upcoming = [s for s in sittings() if s.window_state == "upcoming"][::-1][:5]
     return {"open": now_open, "upcoming": upcoming}
 
 
 def _admin_panel(user: Any) -> dict[str, Any]:
-    from certify.exams.operations import definitions
-
     return {**_staff_panel(user), "exams": len(definitions(include_archived=False))}
 
 
@@ -47,7 +43,6 @@ def sweep_expired() -> None:
     For example, every minute: ``* * * * * cd /srv/certify && .venv/bin/flask --app certify
     sweep-expired``.
     """
-    from certify.exams.attempts import sweep
 
     submitted = sweep()
     click.echo(f"Submitted {len(submitted)} overdue attempt(s)"
@@ -55,10 +50,6 @@ def sweep_expired() -> None:
 
 
 def init_app(app: Flask) -> None:
-    from certify.exams import admin_views, demo, views
-    from certify.exams.timing import format_clock
-
-    app.config.setdefault("EXAM_GRACE_SECONDS", 30)
     app.add_template_filter(format_clock, "exam_clock")
     app.register_blueprint(views.bp)
     app.register_blueprint(admin_views.bp)

@@ -1,15 +1,6 @@
-"""Grading use cases: mark submitted attempts, regrade after corrections, publish, read results.
+"""Regrading: rescore the submitted attempts of a sitting, or every attempt that used one item.
 
-How other packages call grading:
-
-- :func:`grade_attempt` — the receiver of ``certify.exams.signals.attempt_submitted`` (connected in
-  :mod:`certify.grading.setup`) and of tests: scores every item of a submitted attempt, creates its
-  :class:`Result`, queues rubric items for examiners and applies the pass rules. Calling it again
-  for a graded attempt returns the existing result (a signal sent twice changes nothing).
-- :func:`regrade` — ``flask --app certify regrade`` and the administrators' regrade page.
-- :func:`publish_results` — the administrators' publish button.
-
-Regrading (issue 6 §6): every regrade first keeps each result's state as a
+Every regrade first keeps each result's state as a
 :class:`ResultRevision` and records a :class:`Regrade` run with its report, so nothing is
 overwritten silently. An attempt always keeps the version it was *shown*
 (``AttemptItem.item_version_id``); what a regrade may change is the version it is *scored* against
@@ -31,26 +22,16 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Hashable
 from dataclasses import asdict, dataclass, field
-from decimal import Decimal
 from typing import Any
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 
 from certify.audit import audit
 from certify.auth.models import User
 from certify.banks.models import Item, ItemVersion
-from certify.clock import now_utc
 from certify.db import db
-from certify.exams.models import (
-    Attempt,
-    AttemptItem,
-    AttemptState,
-    Enrolment,
-    ExamDefinition,
-    Sitting,
-)
+from certify.exams.models import Attempt, AttemptItem, AttemptState, Enrolment, Sitting
 from certify.grading import autoscore, marking, pass_rules
 from certify.grading.autoscore import ItemOutcome, ItemScoringError, PracticalEntry
 from certify.grading.models import ItemScore, Regrade, Result, ResultStatus
@@ -64,77 +45,7 @@ from certify.grading.results import (
     score_item,
     scored_version,
 )
-from certify.reports.exports import Column, Table
 
-__all__ = [
-    "GradingError",
-    "RegradeReport",
-    "RegradeRow",
-    "grade_attempt",
-    "publication_problems",
-    "publish_results",
-    "regrade",
-    "sitting_results_table",
-]
-
-
-# Grading a submitted attempt -----------------------------------------------------------------------
-
-def grade_attempt(attempt_id: int, *, actor: User | None = None) -> Result:
-    """Mark a submitted attempt: score every item, queue rubric items, apply the pass rules.
-
-    :return: the attempt's result (the existing one when it was graded already).
-    :raise GradingError: no such attempt, it is not submitted (in progress or voided), or an item
-        cannot be scored (the message names it; nothing is stored).
-    """
-    attempt = db.session.get(Attempt, attempt_id)
-    if attempt is None:
-        raise GradingError(_("Attempt %(id)s does not exist.", id=attempt_id))
-    if attempt.state != AttemptState.SUBMITTED.value:
-        raise GradingError(_("Attempt %(id)s is %(state)s, not submitted: it is not graded.",
-                             id=attempt_id, state=attempt.state))
-    existing = result_of(attempt)
-    if existing is not None:
-        return existing
-    outcomes = []
-    answers = answers_by_item([attempt.id])
-    for attempt_item in attempt.items:
-        try:
-            outcomes.append((attempt_item, attempt_item.version,
-                             score_item(attempt_item, attempt_item.version,
-                                        answers.get(attempt_item.id, []))))
-        except ItemScoringError as exc:
-            raise GradingError(str(exc)) from exc
-    result = Result(attempt=attempt, status=ResultStatus.AWAITING_MARKING.value)
-    db.session.add(result)
-    for attempt_item, version, outcome in outcomes:
-        score = ItemScore(attempt_item=attempt_item)
-        result.item_scores.append(score)
-        apply_outcome(score, outcome, version)
-    refresh(result)
-    db.session.flush()
-    changes = pass_rules.apply(result)
-    audit("grading.attempt_graded", result, actor=actor, attempt_id=attempt.id,
-          script=attempt.script_number, score=str(result.score), status=result.status,
-          passed=result.passed)
-    pass_rules.notify(changes)
-    return result
-
-
-def attempt_voided(attempt_id: int) -> None:
-    """An attempt was voided after grading: its result no longer passes anything."""
-    result = result_of(attempt_id)
-    if result is None:
-        return
-    changes = pass_rules.apply(result)
-    if changes.any:
-        audit("grading.passes_withdrawn", result, attempt_id=attempt_id,
-              component_withdrawn=changes.component_withdrawn,
-              levels_withdrawn=changes.levels_withdrawn)
-    pass_rules.notify(changes)
-
-
-# Regrading -----------------------------------------------------------------------------------------
 
 @dataclass
 class RegradeRow:
@@ -395,214 +306,3 @@ def _regrade(attempts: list[Attempt], item: Item | None, adopt: bool, run: Regra
 def regrade_runs(sitting: Sitting) -> list[Regrade]:
     return list(db.session.scalars(sa.select(Regrade).where(Regrade.sitting_id == sitting.id)
                                    .order_by(Regrade.created_dt.desc(), Regrade.id.desc())))
-
-
-# Publishing ----------------------------------------------------------------------------------------
-
-def _sitting_attempts(sitting: Sitting) -> list[Attempt]:
-    return list(db.session.scalars(
-        sa.select(Attempt).join(Enrolment, Attempt.enrolment_id == Enrolment.id)
-        .where(Enrolment.sitting_id == sitting.id)))
-
-
-def publication_problems(sitting: Sitting) -> list[str]:
-    """Why the results of a sitting cannot be published yet ([] when they can)."""
-    if sitting.results_published:
-        return [_("The results of this sitting are published already.")]
-    problems = []
-    if sitting.closes_dt > now_utc():
-        problems.append(_("The sitting is still open: candidates may still start."))
-    attempts = _sitting_attempts(sitting)
-    running = sum(a.state == AttemptState.IN_PROGRESS.value for a in attempts)
-    if running:
-        problems.append(_("%(n)s attempt(s) are still in progress.", n=running))
-    submitted = [a for a in attempts if a.state == AttemptState.SUBMITTED.value]
-    results = {r.attempt_id: r for r in db.session.scalars(
-        sa.select(Result).where(Result.attempt_id.in_([a.id for a in submitted])))}
-    ungraded = sum(a.id not in results for a in submitted)
-    if ungraded:
-        problems.append(_("%(n)s submitted attempt(s) are not graded yet; regrade the sitting to "
-                          "grade them.", n=ungraded))
-    awaiting = sum(r.status == ResultStatus.AWAITING_MARKING.value for r in results.values())
-    if awaiting:
-        problems.append(_("Marking is not complete: %(n)s script(s) still wait for examiners.",
-                          n=awaiting))
-    return problems
-
-
-def publish_results(sitting: Sitting, *, actor: User) -> None:
-    """Publish a sitting's results: candidates see their scores from now on.
-
-    :raise GradingError: listing every reason it cannot be done yet.
-    """
-    problems = publication_problems(sitting)
-    if problems:
-        raise GradingError(" ".join(problems))
-    sitting.results_published_dt = now_utc()
-    sitting.results_published_by_id = actor.id
-    results = db.session.scalars(sa.select(Result).join(Attempt).join(Enrolment).where(
-        Enrolment.sitting_id == sitting.id))
-    passed = sum(bool(r.passed) for r in results)
-    audit("grading.results_published", sitting, actor=actor, passed=passed)
-
-
-# Reading results -----------------------------------------------------------------------------------
-
-@dataclass
-class SittingLine:
-    """One enrolled candidate of a sitting, for the administrators."""
-
-    enrolment: Enrolment
-    attempt: Attempt | None
-    result: Result | None
-
-    @property
-    def state(self) -> str:
-        if self.attempt is None:
-            return "absent"
-        if self.attempt.state != AttemptState.SUBMITTED.value:
-            return self.attempt.state
-        if self.result is None:
-            return "ungraded"
-        return self.result.status
-
-
-STATE_LABELS = {
-    "absent": _l("Not started"),
-    "in_progress": _l("In progress"),
-    "voided": _l("Voided"),
-    "ungraded": _l("Not graded"),
-    "awaiting_marking": _l("Being marked"),
-    "complete": _l("Marked"),
-}
-
-
-def sitting_lines(sitting: Sitting) -> list[SittingLine]:
-    enrolments = sorted(sitting.enrolments, key=lambda e: (e.candidate.name, e.id))
-    attempts = {a.enrolment_id: a for a in _sitting_attempts(sitting)}
-    results = {r.attempt_id: r for r in db.session.scalars(
-        sa.select(Result).where(Result.attempt_id.in_([a.id for a in attempts.values()])))}
-    return [SittingLine(e, attempts.get(e.id),
-                        results.get(attempts[e.id].id) if e.id in attempts else None)
-            for e in enrolments]
-
-
-def pass_text(passed: bool | None) -> str:
-    if passed is None:
-        return ""
-    return str(_l("Pass")) if passed else str(_l("Fail"))
-
-
-def sitting_results_table(sitting: Sitting) -> Table:
-    """The results of a sitting as the administrators' page and its exports show them."""
-    table = Table([
-        Column("script", _("Script")),
-        Column("candidate", _("Candidate")),
-        Column("candidate_number", _("Candidate ID")),
-        Column("state", _("State")),
-        Column("points", _("Points"), "number", 2),
-        Column("max_points", _("Of"), "number", 2),
-        Column("score", _("Score"), "number", 2),
-        Column("result", _("Result")),
-        Column("revision", _("Revision"), "number", 0),
-    ])
-    for line in sitting_lines(sitting):
-        result = line.result if line.state in ("awaiting_marking", "complete") else None
-        table.rows.append({
-            "attempt_id": line.attempt.id if line.attempt else None,
-            "script": line.attempt.script_number if line.attempt else "",
-            "candidate": line.enrolment.candidate.name,
-            "candidate_number": line.enrolment.candidate.candidate_id or "",
-            "state": str(STATE_LABELS[line.state]),
-            "points": result.points if result else None,
-            "max_points": result.max_points if result else None,
-            "score": result.score if result else None,
-            "result": pass_text(result.passed) if result else "",
-            "revision": result.revision if result else None,
-        })
-    return table
-
-
-def sitting_summary(sitting: Sitting) -> dict[str, Any]:
-    """Counts for a sitting's page and panels: enrolled, submitted, marked, passed."""
-    lines = sitting_lines(sitting)
-    complete = [line.result for line in lines if line.state == "complete"]
-    return {
-        "enrolled": len(lines),
-        "submitted": sum(line.state in ("ungraded", "awaiting_marking", "complete")
-                         for line in lines),
-        "awaiting": sum(line.state == "awaiting_marking" for line in lines),
-        "ungraded": sum(line.state == "ungraded" for line in lines),
-        "complete": len(complete),
-        "passed": sum(bool(r.passed) for r in complete),
-        "mean": (sum((r.score for r in complete), Decimal(0)) / len(complete)) if complete
-        else None,
-    }
-
-
-def sittings_with_attempts() -> list[Sitting]:
-    """Sittings that have at least one attempt, newest first."""
-    ids = sa.select(Enrolment.sitting_id).join(Attempt, Attempt.enrolment_id == Enrolment.id)
-    return list(db.session.scalars(sa.select(Sitting).where(Sitting.id.in_(ids))
-                                   .order_by(Sitting.opens_dt.desc(), Sitting.id.desc())))
-
-
-def result_history(result: Result) -> list[dict[str, Any]]:
-    """The result's earlier states, newest first, with who changed them and why."""
-    return [{"revision": r.revision, "created_dt": r.created_dt, "actor": r.actor,
-             "reason": r.reason, "score": r.snapshot.get("score"),
-             "passed": r.snapshot.get("passed"), "status": r.snapshot.get("status"),
-             "regrade_id": r.regrade_id}
-            for r in sorted(result.revisions, key=lambda r: r.revision, reverse=True)]
-
-
-def exam_of(attempt: Attempt) -> ExamDefinition:
-    return attempt.enrolment.sitting.exam
-
-
-def sitting_items(sitting: Sitting) -> list[tuple[Item, str]]:
-    """The items on the forms of a sitting's attempts, by reference, with a short title."""
-    versions = db.session.scalars(
-        sa.select(ItemVersion).where(ItemVersion.id.in_(
-            sa.select(AttemptItem.item_version_id).join(Attempt).join(Enrolment)
-            .where(Enrolment.sitting_id == sitting.id))))
-    items: dict[int, tuple[Item, str]] = {}
-    for version in versions:
-        items.setdefault(version.item_id, (version.item, marking.item_title(version)))
-    return sorted(items.values(), key=lambda pair: pair[0].ref)
-
-
-@dataclass
-class ItemLine:
-    """One item of a result, for the administrators (with the markers' names)."""
-
-    position: int
-    ref: str
-    item_type: str
-    shown_version: int
-    scored_version: int
-    points: Decimal | None
-    max_points: Decimal
-    metrics: list[tuple[str, str]]
-    overtime_minutes: int
-    deduction: Decimal
-    marks: list[Any]
-    marking: dict[str, Any]
-
-
-def result_items(result: Result) -> list[ItemLine]:
-    from certify.grading.display import metric_lines
-
-    lines = []
-    for score in sorted(result.item_scores, key=lambda s: s.attempt_item.position):
-        attempt_item = score.attempt_item
-        version = scored_version(score, attempt_item)
-        marks = sorted(marking.marks_of(attempt_item.id).values(),
-                       key=lambda m: ["first", "second", "adjudicator"].index(m.role))
-        lines.append(ItemLine(
-            attempt_item.position, version.item.ref, version.item.type,
-            attempt_item.version.number, version.number, score.points, score.max_points,
-            metric_lines(score.metrics or {}, (score.detail or {}).get("metric")),
-            score.overtime_minutes, score.deduction, marks,
-            dict((score.detail or {}).get("marking") or {})))
-    return lines

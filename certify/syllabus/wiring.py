@@ -6,13 +6,14 @@ from flask import Flask
 from flask_babel import lazy_gettext as _l
 
 from certify.auth.models import Role
-from certify.main.registry import DashboardPanel, NavItem, add_nav, add_panel
+from certify.demo import DemoLoader, add_loader
+from certify.registry import DashboardPanel, NavItem, add_nav, add_panel
 from certify.syllabus import views
+from certify.syllabus.demo import load_syllabus
+from certify.syllabus.operations import get_occupation, levels
 
 
 def _panel(user):  # type: ignore[no-untyped-def]
-    from certify.syllabus.operations import get_occupation, levels
-
     return {"occupation": get_occupation(), "levels": levels()}
 
 
@@ -21,3 +22,4 @@ def init_app(app: Flask) -> None:
     add_nav(app, NavItem("syllabus.index", _l("Syllabus"), None, order=20))
     add_panel(app, DashboardPanel("syllabus.admin", Role.ADMIN, "syllabus/_panel_admin.html",
                                   _panel, order=80))
+    add_loader(app, DemoLoader("syllabus", load_syllabus, order=10))

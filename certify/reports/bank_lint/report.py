@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 
-from certify.banks.lint import BankReport, PoolReport
 from certify.banks.lint.pool import KEY_LONGEST_SHARE, TRUE_SHARE
+from certify.reports.bank_lint import BankReport, PoolReport
 
 
 def _pct(value: float | None) -> str:

@@ -1,23 +1,22 @@
-"""Wire accounts into the app: Flask-Login, the auth blueprint, header links."""
+"""Wire accounts into the app: Flask-Login, the auth blueprint, header links, demo accounts."""
 
 from __future__ import annotations
 
+import sqlalchemy as sa
 from flask import Flask
 from flask_babel import lazy_gettext as _l
 
+from certify.audit import AuditEvent
 from certify.auth import operations, views
-from certify.auth.models import Role
+from certify.auth.demo import load_accounts
+from certify.auth.models import Role, User, UserRole
+from certify.db import db
+from certify.demo import DemoLoader, add_loader
 from certify.extensions import login_manager
-from certify.main.registry import ADMIN_GROUP, DashboardPanel, NavItem, add_nav, add_panel
+from certify.registry import ADMIN_GROUP, DashboardPanel, NavItem, add_nav, add_panel
 
 
 def _admin_panel(user):  # type: ignore[no-untyped-def]
-    import sqlalchemy as sa
-
-    from certify.audit import AuditEvent
-    from certify.auth.models import User, UserRole
-    from certify.db import db
-
     counts = dict(db.session.execute(
         sa.select(UserRole.role, sa.func.count()).join(User)
         .where(User.is_active.is_(True)).group_by(UserRole.role)
@@ -46,3 +45,4 @@ def init_app(app: Flask) -> None:
                          group=ADMIN_GROUP))
     add_panel(app, DashboardPanel("admin.accounts", Role.ADMIN, "admin/_panel_accounts.html",
                                   _admin_panel, order=90))
+    add_loader(app, DemoLoader("accounts", load_accounts, order=20))

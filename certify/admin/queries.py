@@ -1,0 +1,28 @@
+"""The administrators' searches: accounts by text and role, the audit log by action."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from certify.audit import AuditEvent
+from certify.auth.models import Role, User, UserRole
+
+
+def users(text: str = "", role: str | None = None) -> sa.Select:
+    """Accounts whose name, e-mail or ID number contains ``text``, holding ``role``, by name."""
+    query = sa.select(User).order_by(User.name)
+    if text:
+        like = f"%{text.lower()}%"
+        query = query.where(sa.or_(sa.func.lower(User.name).like(like),
+                                   User.email.like(like), User.candidate_id.like(like.upper())))
+    if role in {r.value for r in Role}:
+        query = query.where(User.id.in_(sa.select(UserRole.user_id).where(UserRole.role == role)))
+    return query
+
+
+def audit_events(action: str = "") -> sa.Select:
+    """Audit events whose action starts with ``action``, newest first."""
+    query = sa.select(AuditEvent).order_by(AuditEvent.created_dt.desc(), AuditEvent.id.desc())
+    if action:
+        query = query.where(AuditEvent.action.like(f"{action}%"))
+    return query
