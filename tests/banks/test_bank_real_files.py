@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-from moodle_rules import problems as moodle_problems
+from tests.banks.moodle_rules import problems as moodle_problems
 from PIL import Image
 
 from certify.banks import exporters
@@ -610,7 +610,7 @@ def test_6_a_roboflow_style_coco_export_imports(app, level4):
 # -- 8. The Moodle export is importable by Moodle as is, and by certify back -----------------------
 
 def test_8_the_moodle_export_follows_moodles_importer_rules(app, level4, import_bytes):
-    from bankfiles import VALID_ROWS, csv_bytes
+    from tests.banks.bankfiles import VALID_ROWS, csv_bytes
 
     for name in ("multichoice.xml", "match_testquestion.moodle.xml", "multianswer.xml",
                  "essay_testquestion.moodle.xml", "gapselect_testquestion.moodle.xml",
