@@ -2,7 +2,7 @@
 
 Run by a developer when the designs change; the PNGs are committed::
 
-    python certify/static/img/certificate-images.py
+    python tools/make_certificate_images.py
 
 - ``certificate-logo.png``: the default examining-body logo, used when the configuration names
   none (a neutral emblem: a ring and a small network of nodes; no words).
@@ -20,7 +20,7 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont
 
-HERE = Path(__file__).resolve().parent
+HERE = Path(__file__).resolve().parents[1] / "certify" / "static" / "img"
 FONT = HERE.parent / "fonts" / "WenQuanYiMicroHei-certify.ttf"
 NAVY = (31, 58, 95, 255)
 GOLD = (184, 137, 59, 255)

@@ -5,7 +5,7 @@ application and CI never need this script nor fontTools (a development-only tool
 
     pip install fonttools
     apt-get install fonts-wqy-microhei        # provides the source .ttc
-    python certify/static/fonts/make_subset.py
+    python tools/make_font_subset.py
 
 The source is WenQuanYi Micro Hei 0.2.0-beta (Debian's fonts-wqy-microhei), dual licensed
 Apache-2.0 or GPL-3+ with font exception; certify uses it under Apache-2.0 (see
@@ -30,7 +30,7 @@ from pathlib import Path
 from fontTools import subset
 from fontTools.ttLib import TTCollection
 
-HERE = Path(__file__).resolve().parent
+HERE = Path(__file__).resolve().parents[1] / "certify" / "static" / "fonts"
 SOURCE = Path("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc")
 OUTPUT = HERE / "WenQuanYiMicroHei-certify.ttf"
 
