@@ -27,7 +27,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     from certify.admin import views as admin_views
     from certify.auth import wiring as auth_wiring
     from certify.banks import wiring as banks_wiring
-    from certify.certificates import setup as certificates_wiring  # wiring.py once certs renames it
+    from certify.certificates import wiring as certificates_wiring
     from certify.db import db, finish_request_transaction
     from certify.exams import wiring as exams_wiring
     from certify.extensions import csrf, limiter, migrate

@@ -23,7 +23,7 @@ Decisions
       rolled-back issue rolls its number back, so there are neither duplicates nor gaps.
       Passes are locked (``SELECT … FOR UPDATE``) in id order before any number is taken, so
       two administrators issuing overlapping sets cannot deadlock.
-    - **PDFs are rendered on demand** from the fields frozen in the row (about 10 ms each, see
+    - **PDFs are rendered on demand** from the fields frozen in the row (about 4 ms of CPU each, see
       ``bench/bench_certificates.py``) rather than stored (about 190 KB each): the printed
       content and its verification code never change; a reissue makes a new certificate.
     - **Verification** shows the state and level for a number alone, and the holder's name only

@@ -41,9 +41,14 @@ from .style import (
 )
 
 
+#: English month names, independent of the process locale (``%B`` would follow it).
+MONTHS_EN = ("January", "February", "March", "April", "May", "June", "July", "August",
+             "September", "October", "November", "December")
+
+
 def _date(day: date) -> str:
     """Return a date as ``2026年6月30日  30 June 2026``."""
-    return f"{day.year}年{day.month}月{day.day}日  {day.day} {day:%B} {day.year}"
+    return f"{day.year}年{day.month}月{day.day}日  {day.day} {MONTHS_EN[day.month - 1]} {day.year}"
 
 
 def _metadata(canvas: Canvas, data: CertificateData, branding: Branding, level_en: str) -> None:

@@ -14,20 +14,22 @@ from flask import Flask
 from flask.cli import with_appcontext
 from flask_babel import lazy_gettext as _l
 
+from certify import demo
 from certify.auth.models import Role
+from certify.certificates import operations, views
+from certify.certificates.verification import format_code
+from certify.db import db
+from certify.exams.models import Sitting
+from certify.grading import signals as grading_signals
 from certify.registry import ADMIN_GROUP, DashboardPanel, NavItem, add_nav, add_panel
 
 
 def _candidate_panel(user):  # type: ignore[no-untyped-def]
-    from certify.certificates.operations import certificates_of
-
-    return {"certificates": certificates_of(user)}
+    return {"certificates": operations.certificates_of(user)}
 
 
 def _admin_panel(user):  # type: ignore[no-untyped-def]
-    from certify.certificates.operations import admin_counts
-
-    return {"counts": admin_counts()}
+    return {"counts": operations.admin_counts()}
 
 
 @click.command("issue-certificates")
@@ -37,10 +39,6 @@ def _admin_panel(user):  # type: ignore[no-untyped-def]
 @with_appcontext
 def issue_certificates_command(sitting_id: int, dry_run: bool) -> None:
     """Issue certificates for a sitting's eligible passes (results must be published)."""
-    from certify.certificates import operations
-    from certify.db import db
-    from certify.exams.models import Sitting
-
     sitting = db.session.get(Sitting, sitting_id)
     if sitting is None:
         raise click.ClickException(f"there is no sitting {sitting_id}")
@@ -67,8 +65,6 @@ def issue_certificates_command(sitting_id: int, dry_run: bool) -> None:
 
 def _load_demo(echo) -> None:  # type: ignore[no-untyped-def]
     """Issue certificates for the demo's eligible passes (sittings with published results)."""
-    from certify.certificates import operations
-
     outcome = operations.issue_passes(operations.eligible_passes(), actor=None)
     echo(f"  certificates: {len(outcome.issued)} issued")
 
@@ -77,26 +73,13 @@ def _connect_signals() -> None:
     """Listen to grading's withdrawn passes (see ``operations.on_level_pass_withdrawn``).
 
     Grading's ``level_passed`` needs no receiver: eligibility is a query, and issuing is an
-    administrator's act.  The import is guarded so that the app runs while grading's signals
-    module does not exist.
+    administrator's act.
     """
-    try:
-        from certify.grading import signals
-    except ImportError:  # grading not built yet
-        return
-    from certify.certificates.operations import on_level_pass_withdrawn
-
-    signal = getattr(signals, "level_pass_withdrawn", None)
-    if signal is not None:
-        signal.connect(on_level_pass_withdrawn, weak=False)
+    grading_signals.level_pass_withdrawn.connect(operations.on_level_pass_withdrawn, weak=False)
 
 
 def init_app(app: Flask) -> None:
     """Register the certificates blueprint, links, panels, demo loader, CLI and signals."""
-    from certify import demo
-    from certify.certificates import views
-    from certify.certificates.verification import format_code
-
     app.register_blueprint(views.bp)
     app.add_template_filter(format_code, "format_certificate_code")
     add_nav(app, NavItem("certificates.verify_form", _l("Verify"), None, order=90))
