@@ -83,3 +83,43 @@ def test_no_coverage_gap_for_the_default_exams(bundled, author, login_as):
     assert gaps == {}
     page = login_as(author).get("/bank/coverage?level=3&component=skills")
     assert 'class="is-gap"' not in page.text and "every unit has enough" in page.text
+
+
+def test_the_level_4_chinese_bank_meets_the_item_writing_targets(app, runner):
+    """Issue 15 §3: the bundled level 4 Chinese bank (level4-zh.csv with basic-requirements-zh.csv)
+    supplies the official paper twice over with no blocking flaw, and a candidate who knows nothing
+    earns no more than chance + 5 points on the pool and on every one of 100 drawn papers."""
+    import json
+
+    result = runner.invoke(args=["lint-bank", "--level", "4", "--language", "zh", "--forms", "100",
+                                 "--json"])
+    assert result.exit_code == 0, result.output[-2000:]
+    report = json.loads(result.output)
+    (pool,) = report["pools"]
+    assert pool["by_type"] == {"single": pool["by_type"]["single"],
+                               "true_false": pool["by_type"]["true_false"]}
+    assert pool["items"] >= 400 and report["summary"]["blocking"] == 0
+    assert all(f["severity"] == "warning" for f in pool["findings"])
+    assert pool["testwise"]["margin"] <= 5 and pool["forms"]["worst"]["margin"] <= 5
+    assert pool["key_longest"]["share"] <= 0.30 and pool["key_longest"]["much_longer"] == 0
+    assert 0.45 <= pool["true_false"]["share"] <= 0.55
+    assert pool["near_duplicates"] == []
+    forms = pool["forms"]
+    assert forms["definition"] == "50 true_false + 150 single" and forms["drawn"] == 100
+    assert forms["fraction"] in ("1", "1/1")
+    assert all(s["available"] >= s["quota"] for s in forms["slots"])
+    # Every element point of the level 4 table has an item (true/false or single choice).
+    import csv
+    from pathlib import Path
+
+    from certify.syllabus.spec import load_yaml
+    folder = Path(app.root_path).parent / "question_banks"
+    spec = load_yaml((folder / "syllabus" / "ai-trainer.yaml").read_text(encoding="utf-8"))
+    level = next(lv for lv in spec.levels if lv.number == 4)
+    points = {u.code for u, _parent in level.walk() if u.code.count(".") == 3 and "S" not in u.code}
+    tagged = set()
+    for name in ("level4-zh.csv", "basic-requirements-zh.csv"):
+        with open(folder / "theory" / name, encoding="utf-8") as f:
+            tagged |= {unit.strip().removeprefix("L4:") for r in csv.DictReader(f)
+                       for unit in r["units"].split(";") if unit.strip().startswith("L4:")}
+    assert len(points) == 250 and points <= tagged

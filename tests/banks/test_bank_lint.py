@@ -103,6 +103,20 @@ def test_absolute_words_and_unequal_lengths():
     assert ("unequal_lengths", "warning", None) in codes(unequal)
 
 
+@pytest.mark.parametrize(("text", "words"), [
+    # Terms that contain an absolute word but assert nothing absolute are not cues ...
+    ("唯一性校验", []), ("主键唯一标识一条记录", []), ("数据所有者", []), ("著作权的所有权人", []),
+    ("单元格的绝对引用$A$1", []), ("平均绝对误差（MAE）", []), ("取绝对值", []), ("绝对零点", []),
+    ("统一定价", []), ("在一定程度上", []), ("间距不一定相等", []),
+    # ... while the real cues around them still are.
+    ("所有缺失值必须删除", ["所有", "必须"]), ("绝对不会出错", ["绝对"]), ("唯一的办法", ["唯一"]),
+    ("结果一定正确", ["一定"]), ("所有者必须签字", ["必须"]),
+])
+def test_absolute_words_inside_longer_terms(text, words):
+    from certify.banks.lint.text import absolute_words
+    assert absolute_words(text) == words
+
+
 @pytest.mark.parametrize(("stem", "flagged"), [
     ("下列不属于监督学习算法的是（　　）。", True),
     ("下列关于交叉验证的说法中，不正确的是（　　）。", True),

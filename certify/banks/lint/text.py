@@ -66,7 +66,11 @@ def all_or_none(text: str) -> str | None:
 _ABSOLUTE_EN = re.compile(r"\b(always|never|all|none|only|every|everything|nothing|must|"
                           r"completely|entirely|absolutely|totally|no one|impossible|"
                           r"certainly)\b", re.IGNORECASE)
-_ABSOLUTE_ZH = re.compile(r"一定|必须|必然|所有|一切|全部|完全|绝对|总是|从不|从来|永远|任何|唯一|"
+# Terms that contain an absolute word without asserting anything absolute are not cues: 唯一性 /
+# 唯一标识 (uniqueness, an identifier), 所有者 / 所有权 / 所有制 (ownership), 绝对引用 / 绝对误差 /
+# 绝对值 / 绝对零点 / 绝对路径 (technical terms), 统一定价 (统一 + 定价), 一定程度 / 不一定 (hedges).
+_ABSOLUTE_ZH = re.compile(r"(?<![统不])一定(?!程度)|必须|必然|所有(?![者权制])|一切|全部|完全|"
+                          r"绝对(?!引用|误差|值|零点|路径)|总是|从不|从来|永远|任何|唯一(?!性|标识)|"
                           r"只能|只有|肯定|毫无|彻底|无论如何|丝毫|决不|绝不|根本不")
 
 
