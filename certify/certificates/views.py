@@ -34,7 +34,7 @@ from certify.exams.models import Sitting
 from certify.extensions import limiter
 from certify.grading.models import LevelPass
 from certify.parsing import whole_number
-from certify.web import handle_http_error, wants_json
+from certify.web import cacheable, handle_http_error, wants_json
 
 bp = Blueprint("certificates", __name__)
 
@@ -101,6 +101,7 @@ def verify(number: str):
 
 
 @bp.route("/.well-known/jwks.json")
+@cacheable
 def jwks():
     """The public keys that sign the Open Badges credentials (JWKS)."""
     response = jsonify(badges.public_jwks(*operations.published_keys()))
