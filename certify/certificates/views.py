@@ -46,9 +46,12 @@ verify_limit = limiter.shared_limit(
 
 
 def public_base_url() -> str:
-    """The site's external root for QR codes and credentials: PUBLIC_BASE_URL, else this
-    request's."""
-    return (current_app.config.get("PUBLIC_BASE_URL") or request.url_root).rstrip("/")
+    """The site's public root for QR codes and credentials (never this request's Host): answers
+    503 with what to set when it is not configured."""
+    try:
+        return operations.public_base_url()
+    except operations.CertificateError as exc:
+        abort(503, description=exc.message)
 
 
 def _jwks_url() -> str:
