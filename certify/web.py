@@ -58,11 +58,26 @@ def security_headers(response: Any) -> Any:
     headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
     if request.is_secure:
         headers.setdefault("Strict-Transport-Security", "max-age=31536000")
-    if response.mimetype == "text/html" or "Set-Cookie" in headers:
-        # Pages can carry personal data and answers; shared computers in exam centres must not
-        # serve them from cache to the next person.
-        headers.setdefault("Cache-Control", "no-store")
+    if not (response.status_code < 400 and _cacheable_endpoint()) or "Set-Cookie" in headers:
+        # Pages, JSON and exports (CSV, XLSX, JSONL, PDF) can carry personal data, answers, keys
+        # or gold; shared computers in exam centres must not serve them from a cache to the next
+        # person. Only static files and views marked @cacheable keep a header of their own.
+        headers["Cache-Control"] = "no-store"
     return response
+
+
+def cacheable(view: Any) -> Any:
+    """Mark a view whose responses carry nothing personal and may be cached (it sets its own
+    Cache-Control); every other response is sent with ``Cache-Control: no-store``."""
+    view.certify_cacheable = True
+    return view
+
+
+def _cacheable_endpoint() -> bool:
+    if request.endpoint == "static":
+        return True
+    view = current_app.view_functions.get(request.endpoint or "")
+    return bool(getattr(view, "certify_cacheable", False))
 
 
 def handle_http_error(exc: HTTPException, *, as_json: bool | None = None) -> Any:

@@ -97,3 +97,12 @@ def test_without_it_the_same_get_fails_on_sqlite(app):
         with pytest.raises(sa.exc.OperationalError, match="locked"):
             db.session.commit()
         db.session.remove()
+
+
+def test_sqlite_acknowledges_a_commit_only_once_it_is_durable(app):
+    """Issue 13 §16: WAL with synchronous=NORMAL can lose acknowledged saves in a power cut."""
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("SQLite's synchronous setting; PostgreSQL syncs every commit by default")
+    with db.engine.connect() as connection:
+        assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert connection.exec_driver_sql("PRAGMA synchronous").scalar() == 2  # FULL

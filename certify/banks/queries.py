@@ -22,7 +22,7 @@ from certify.banks.models import (
     item_version_unit,
 )
 from certify.banks.spec import ItemData, normal_decimal
-from certify.db import db
+from certify.db import contains_pattern, db, like_literal
 from certify.parsing import whole_number
 from certify.syllabus.models import Component, Level, Unit
 
@@ -86,7 +86,7 @@ def _unit_condition(version_id, level: int | None, unit: str | None):  # type: i
         number = whole_number(level_part[1:], maximum=9)
         number = -1 if number is None else number
         conditions += [Level.number == number,
-                       sa.or_(Unit.code == code, Unit.code.like(code + ".%"))]
+                       sa.or_(Unit.code == code, Unit.code.like(like_literal(code) + ".%", escape="\\"))]
     elif level is not None:
         conditions.append(Level.number == level)
     return sa.exists(sa.select(1).select_from(item_version_unit)
@@ -116,8 +116,7 @@ def filtered(f: ItemFilter) -> sa.Select:
     if f.author_id is not None:
         stmt = stmt.where(Item.author_id == f.author_id)
     if f.q and f.q.strip():
-        needle = "%" + f.q.strip().lower().replace("\\", "\\\\").replace("%", "\\%") \
-            .replace("_", "\\_") + "%"
+        needle = contains_pattern(f.q.strip().lower())
         stmt = stmt.where(sa.or_(head.search_text.like(needle, escape="\\"),
                                  sa.func.lower(Item.ref).like(needle, escape="\\")))
     return stmt.order_by(Item.ref).options(

@@ -69,6 +69,7 @@ from certify.formutil import choices
 from certify.syllabus.models import Component
 from certify.syllabus.operations import levels
 from certify.tasks import UnknownTaskTypeError, get_task_type, task_types
+from certify.web import cacheable
 
 bp = Blueprint("banks", __name__, url_prefix="/bank")
 STAFF = (Role.EXAMINER, Role.ADMIN)
@@ -570,6 +571,7 @@ def asset_library():
 
 @bp.route("/assets/<sha256>")
 @login_required
+@cacheable
 def asset(sha256: str):
     """Serve an uploaded image or audio clip with the type its content was checked as.
 

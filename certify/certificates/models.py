@@ -103,6 +103,10 @@ class Certificate(db.Model):
         sa.Index("uq_certificate_valid_pass", "level_pass_id", unique=True,
                  sqlite_where=sa.text("status = 'valid'"),
                  postgresql_where=sa.text("status = 'valid'")),
+        # One valid certificate per person and level (issue 12 §14): a new one supersedes it.
+        sa.Index("uq_certificate_valid_person_level", "candidate_id", "level_id", unique=True,
+                 sqlite_where=sa.text("status = 'valid'"),
+                 postgresql_where=sa.text("status = 'valid'")),
     )
 
 

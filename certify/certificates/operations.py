@@ -63,8 +63,8 @@ from certify.certificates.verification import (
 )
 from certify.clock import now_utc
 from certify.db import db
-from certify.exams.models import Sitting
-from certify.grading.models import LevelPass
+from certify.exams.models import Attempt, Enrolment, Sitting
+from certify.grading.models import ComponentPass, LevelPass, Result
 from certify.syllabus.models import Level
 
 
@@ -77,6 +77,32 @@ class CertificateError(Exception):
 
 
 # --------------------------------------------------------------------------- dates and config
+
+#: The address credentials and QR codes name in debug and tests when none is configured: never the
+#: request's Host header, which any client chooses.
+DEVELOPMENT_BASE_URL = "http://localhost:5000"
+
+
+def public_base_url() -> str:
+    """The site's public root, printed in QR codes and signed into credentials.
+
+    It comes from ``PUBLIC_BASE_URL`` only, never from a request (a forged ``Host`` header would
+    otherwise get a validly signed credential naming another site). In debug and testing a fixed
+    local address stands in for it.
+
+    :raise CertificateError: not configured, outside debug and testing; the message says what
+        to set.
+    """
+    configured = (current_app.config.get("PUBLIC_BASE_URL") or "").strip()
+    if configured:
+        return configured.rstrip("/")
+    if current_app.debug or current_app.testing:
+        return DEVELOPMENT_BASE_URL
+    raise CertificateError(_(
+        "Certificates cannot be issued or signed: set CERTIFY_PUBLIC_BASE_URL to the site's "
+        "public address (e.g. https://certify.example.org), which their QR codes and credentials "
+        "name."))
+
 
 def today() -> date:
     """Return today's date where the examining body is (``BABEL_DEFAULT_TIMEZONE``)."""
@@ -124,7 +150,23 @@ def _eligible_query(sitting_id: int | None = None) -> sa.Select:
 
 def eligible_passes(sitting: Sitting | None = None) -> list[LevelPass]:
     """Return the passes that may be issued a certificate now (of one sitting, or all)."""
-    return list(db.session.scalars(_eligible_query(sitting.id if sitting else None)))
+    return [level_pass for level_pass in
+            db.session.scalars(_eligible_query(sitting.id if sitting else None))
+            if not _unpublished_component_sittings(level_pass)]
+
+
+def _unpublished_component_sittings(level_pass: LevelPass) -> list[Sitting]:
+    """The sittings of the pass's components whose results are not published yet."""
+    ids = [int(i) for i in (level_pass.components or {}).values() if str(i).isdigit()]
+    if not ids:
+        return []
+    return list(db.session.scalars(
+        sa.select(Sitting).join(Enrolment, Enrolment.sitting_id == Sitting.id)
+        .join(Attempt, Attempt.enrolment_id == Enrolment.id)
+        .join(Result, Result.attempt_id == Attempt.id)
+        .join(ComponentPass, ComponentPass.result_id == Result.id)
+        .where(ComponentPass.id.in_(ids), Sitting.results_published_dt.is_(None))
+        .distinct()))
 
 
 def why_not_eligible(level_pass: LevelPass) -> str | None:
@@ -135,6 +177,12 @@ def why_not_eligible(level_pass: LevelPass) -> str | None:
         sitting = db.session.get(Sitting, level_pass.sitting_id)
         if sitting is not None and sitting.results_published_dt is None:
             return _("The results of the sitting are not published yet.")
+    # Every component counts: a theory pass from a published sitting and a skills pass from one
+    # still being marked make no certificate yet.
+    unpublished = _unpublished_component_sittings(level_pass)
+    if unpublished:
+        return _("The results of sitting %(name)s (a component of this level) are not published "
+                 "yet.", name=unpublished[0].title)
     return None
 
 
@@ -223,6 +271,15 @@ def _current_certificate(level_pass_id: int) -> Certificate | None:
         .execution_options(populate_existing=True))
 
 
+def _valid_certificate_of(candidate_id: int, level_id: int) -> Certificate | None:
+    """The person's certificate of the level whose status is valid (at most one), locked."""
+    return db.session.scalar(
+        sa.select(Certificate).where(Certificate.candidate_id == candidate_id,
+                                     Certificate.level_id == level_id,
+                                     Certificate.status == CertificateStatus.VALID.value)
+        .with_for_update().execution_options(populate_existing=True))
+
+
 def _new_certificate(level_pass: LevelPass, holder: User, *, actor: User | None,
                      replaces: Certificate | None = None,
                      reason: str | None = None) -> Certificate:
@@ -254,6 +311,7 @@ def issue_passes(level_passes: list[LevelPass], *, actor: User | None) -> IssueO
     taken in pass order.  Audited per certificate (``certificate.issued``).
     """
     outcome = IssueOutcome([], [], [])
+    public_base_url()  # refuse before anything is numbered when it could not be printed
     for level_pass in _lock_passes([lp.id for lp in level_passes]):
         existing = _current_certificate(level_pass.id)
         if existing is not None:
@@ -263,9 +321,23 @@ def issue_passes(level_passes: list[LevelPass], *, actor: User | None) -> IssueO
         if problem is not None:
             outcome.refused.append((level_pass, problem))
             continue
+        # One valid certificate per person and level (issue 12 §14): refuse while one is in
+        # force; one that has expired is superseded by the new one (marked replaced, linked).
+        held = _valid_certificate_of(level_pass.candidate_id, level_pass.level_id)
+        if held is not None and not held.is_expired:
+            outcome.refused.append((level_pass, _(
+                "%(name)s already holds certificate %(number)s for this level, valid until "
+                "%(until)s; to print a new one, reissue that certificate.",
+                name=held.holder_name, number=held.number,
+                until=held.expiry_date.isoformat() if held.expiry_date else "—")))
+            continue
         savepoint = db.session.begin_nested()
         try:
-            certificate = _new_certificate(level_pass, level_pass.candidate, actor=actor)
+            if held is not None:
+                held.status = CertificateStatus.REPLACED.value
+                db.session.flush()  # the one-valid-per-level index must see it leave first
+            certificate = _new_certificate(level_pass, level_pass.candidate, actor=actor,
+                                           replaces=held)
         except IntegrityError:
             # Another transaction issued it between our lock and insert (only possible where
             # the lock is not held, e.g. a pass locked by a different mechanism): keep theirs.
@@ -346,6 +418,7 @@ def reissue(certificate: Certificate, reason: str, *, actor: User | None) -> Cer
     reason = (reason or "").strip()
     if not reason:
         raise CertificateError(_("Give the reason for the reissue, e.g. the name was corrected."))
+    public_base_url()
     level_pass = _lock_passes([certificate.level_pass_id])[0]
     old = _lock_certificate(certificate)
     if old.status != CertificateStatus.VALID.value:

@@ -6,7 +6,7 @@ import sqlalchemy as sa
 
 from certify.certificates.models import Certificate, CertificateStatus
 from certify.clock import local_today
-from certify.db import db
+from certify.db import contains_pattern, db
 from certify.exams.models import Sitting
 from certify.syllabus.models import Level
 
@@ -32,9 +32,9 @@ def certificates(*, sitting_id: int | None = None, level_number: int | None = No
     elif status is not None:
         query = query.where(Certificate.status == status)
     if text:
-        like = f"%{text.lower()}%"
-        query = query.where(sa.or_(sa.func.lower(Certificate.number).like(like),
-                                   sa.func.lower(Certificate.holder_name).like(like)))
+        like = contains_pattern(text.lower())
+        query = query.where(sa.or_(sa.func.lower(Certificate.number).like(like, escape="\\"),
+                                   sa.func.lower(Certificate.holder_name).like(like, escape="\\")))
     return query
 
 

@@ -34,7 +34,7 @@ from certify.exams.models import Sitting
 from certify.extensions import limiter
 from certify.grading.models import LevelPass
 from certify.parsing import whole_number
-from certify.web import handle_http_error, wants_json
+from certify.web import cacheable, handle_http_error, wants_json
 
 bp = Blueprint("certificates", __name__)
 
@@ -46,9 +46,12 @@ verify_limit = limiter.shared_limit(
 
 
 def public_base_url() -> str:
-    """The site's external root for QR codes and credentials: PUBLIC_BASE_URL, else this
-    request's."""
-    return (current_app.config.get("PUBLIC_BASE_URL") or request.url_root).rstrip("/")
+    """The site's public root for QR codes and credentials (never this request's Host): answers
+    503 with what to set when it is not configured."""
+    try:
+        return operations.public_base_url()
+    except operations.CertificateError as exc:
+        abort(503, description=exc.message)
 
 
 def _jwks_url() -> str:
@@ -101,6 +104,7 @@ def verify(number: str):
 
 
 @bp.route("/.well-known/jwks.json")
+@cacheable
 def jwks():
     """The public keys that sign the Open Badges credentials (JWKS)."""
     response = jsonify(badges.public_jwks(*operations.published_keys()))

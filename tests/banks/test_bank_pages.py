@@ -212,3 +212,13 @@ def test_dashboard_panel_and_nav_link(app, level4, author, reviewer, login_as, i
     page = login_as(author).get("/dashboard").text
     assert "<strong>0</strong> <a href=\"/bank/review\">to review</a>" in page
     assert "<strong>2</strong> <a href=\"/bank/?mine=1&amp;status=in_review\">" in page
+
+
+def test_import_report_with_a_status_note_renders(app, level4, author, login_as):
+    """Issue 13 §10: a row whose status adds a note ("submitted for review") answered HTTP 500."""
+    client = login_as(author)
+    rows = [dict(r, status="in_review") for r in VALID_ROWS[:2]]
+    upload = {"file": (io.BytesIO(csv_bytes(rows)), "bank.csv"), "dry_run": "y"}
+    page = client.post("/bank/import", data=upload, content_type="multipart/form-data")
+    assert page.status_code == 200
+    assert "submitted for review" in page.text

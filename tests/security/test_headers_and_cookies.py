@@ -25,7 +25,12 @@ from tests.security.matrix import PERSONAS, all_routes
 GET_ROUTES = [route for route in all_routes() if route.method == "GET"]
 
 
-def header_problems(response) -> list[str]:
+# Static files and public, personal-data-free documents meant to be cached (issue 13 §8); every
+# other response (pages, JSON, CSV, XLSX, JSONL, PDF, redirects, refusals) says no-store.
+CACHEABLE_ENDPOINTS = {"static", "banks.asset", "certificates.jwks"}
+
+
+def header_problems(response, *, cacheable: bool = False) -> list[str]:
     """What is missing or weak in one response's security headers."""
     headers = response.headers
     problems = []
@@ -46,8 +51,8 @@ def header_problems(response) -> list[str]:
         problems.append(f"X-Frame-Options is {headers.get('X-Frame-Options')!r}")
     if headers.get("X-Content-Type-Options") != "nosniff":
         problems.append("no X-Content-Type-Options: nosniff")
-    if response.mimetype == "text/html" and "no-store" not in headers.get("Cache-Control", ""):
-        problems.append("an HTML page without Cache-Control: no-store")
+    if not cacheable and "no-store" not in headers.get("Cache-Control", ""):
+        problems.append(f"a {response.mimetype} response without Cache-Control: no-store")
     return problems
 
 
@@ -74,7 +79,8 @@ def test_every_response_of_every_get_route_has_the_headers(app, world, login_as)
             response = client.get(target)
             seen.add((response.status_code, response.mimetype))
             failures += [f"{persona} GET {target} ({response.status_code}): {problem}"
-                         for problem in header_problems(response)]
+                         for problem in header_problems(
+                             response, cacheable=route.endpoint in CACHEABLE_ENDPOINTS)]
             response.close()
     assert not failures, "\n".join(failures)
     # Pages, redirects, refusals, JSON, downloads and an asset were all among them.
