@@ -30,6 +30,11 @@ export const DEFAULT_STRINGS = {
   nothing_to_undo: "Nothing to undo.",
   undone: "Undone.",
   saved_value: "Answer changed for record {n}.",
+  table_view: "Table of all rows",
+  table_view_caption: "Every record's row. Sort by a column with its heading; open a record with its number.",
+  sort_by: "Sort by {column}",
+  open_record: "Open record {n}",
+  empty_cell: "(empty)",
   // Choices (classification, multilabel, rating)
   labels: "Labels",
   chose: "Record {n}: {label}.",
