@@ -136,6 +136,7 @@ export const DEFAULT_STRINGS = {
   not_ranked: "not ranked yet",
   // Rubric
   answer: "Your answer",
+  scenario: "Scenario (task material)",
   max_chars: "{n} of {max} characters",
   too_long: "Too long: at most {max} characters.",
   add_row: "Add row",
