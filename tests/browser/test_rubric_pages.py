@@ -61,7 +61,8 @@ def test_the_candidate_sees_the_scenario_rendered_apart_from_the_answer(app, pag
     else:
         assert title == "情境（任务材料）"
     border = page.evaluate("[...document.querySelectorAll('.lw-scenario, .lw-answer')]"
-                           ".map(e => getComputedStyle(e).borderTopColor + getComputedStyle(e).backgroundColor)")
+                           ".map(e => getComputedStyle(e).borderTopColor"
+                           " + getComputedStyle(e).backgroundColor)")
     assert border[0] != border[1]
     page.locator(".lw-answer textarea").fill("我是小银。")
     assert harness.values(page) == {"p1": "我是小银。"}
@@ -109,9 +110,11 @@ def test_the_marker_page_separates_scenario_and_answer_and_marks_an_empty_script
     assert scenario.locator("strong").inner_text() == "数字人客服"
     assert "**" not in scenario.inner_text() and "#" not in scenario.inner_text()
     assert "我是小银" in answer_box.inner_text() and "数字人客服" not in answer_box.inner_text()
-    assert scenario.locator(".scenario-title").inner_text() != answer_box.locator(".answer-title").inner_text()
+    titles = scenario.locator(".scenario-title"), answer_box.locator(".answer-title")
+    assert titles[0].inner_text() != titles[1].inner_text()
     styles = page.evaluate("[...document.querySelectorAll('.scenario-box, .answer-box')]"
-                           ".map(e => getComputedStyle(e).backgroundColor + getComputedStyle(e).borderTopStyle)")
+                           ".map(e => getComputedStyle(e).backgroundColor"
+                           " + getComputedStyle(e).borderTopStyle)")
     assert styles[0] != styles[1]
     assert page.locator(".no-answer-form").count() == 0  # the script has an answer
     shot(page, f"rubric-marker-{language}", full_page=True)
