@@ -41,8 +41,14 @@ def candidate_record(task_type: str, record: dict[str, Any]) -> dict[str, Any]:
         # Unknown type (never for a validated item): show only the id and text-like fields.
         shown = {k: v for k, v in record.items() if k in ("id", "text", "prompt", "reply",
                                                           *MEDIA_FIELDS)}
-    return {name: assets.url_or_value(value) if name in MEDIA_FIELDS else value
-            for name, value in shown.items()}
+    shown = {name: assets.url_or_value(value) if name in MEDIA_FIELDS else value
+             for name, value in shown.items()}
+    if task_type == "rubric":
+        # A rubric task's scenario is bank Markdown: the widget shows it rendered (issue 12 §10).
+        for name in ("prompt", "text"):
+            if isinstance(shown.get(name), str):
+                shown[f"{name}_html"] = render_markdown(shown[name])
+    return shown
 
 
 def candidate_task(task: dict[str, Any]) -> dict[str, Any]:

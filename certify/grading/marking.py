@@ -40,6 +40,7 @@ from sqlalchemy.exc import IntegrityError
 
 from certify.audit import audit
 from certify.auth.models import User
+from certify.banks.markup import render_markdown
 from certify.banks.models import Item, ItemVersion
 from certify.clock import now_utc
 from certify.db import db
@@ -326,6 +327,20 @@ class MarkingTask:
     answer: Any
     records: list[dict[str, Any]]
 
+    @property
+    def no_answer(self) -> bool:
+        """Nothing was answered: no text, no table cell, in any record (issue 12 §10)."""
+        values = [r["value"] for r in self.records if not r["ignored"]] if self.records else [self.answer]
+        return not any(_answered(v) for v in values)
+
+
+def _answered(value: Any) -> bool:
+    if isinstance(value, str):
+        return bool(value.strip())
+    if isinstance(value, list):
+        return any(_answered(v) for v in value)
+    return value is not None
+
 
 def marking_task(examiner: User, attempt_item_id: int) -> MarkingTask:
     """What ``examiner`` needs to mark a script item.
@@ -368,8 +383,13 @@ def marking_task(examiner: User, attempt_item_id: int) -> MarkingTask:
     answer = next((a.value for a in answers if a.record == ""), None)
     by_record = {a.record: a.value for a in answers if a.record}
     task = (version.content or {}).get("task") or {}
+    # The task material (the scenario) is bank Markdown: rendered and sanitised, apart from the
+    # candidate's answer (issue 12 §10).
     records = [{"record": record, "value": by_record.get(record.get("id")),
-                "ignored": record.get("id") in ignored} for record in task.get("records") or []]
+                "ignored": record.get("id") in ignored,
+                "scenario_html": {name: render_markdown(record[name]) for name in ("prompt", "text")
+                                  if isinstance(record.get(name), str) and record[name].strip()}}
+               for record in task.get("records") or []]
     return MarkingTask(attempt_item, item_score, version, attempt.script_number, sitting, plan,
                        rubric, maximum, role, own, earlier, answer, records)
 
@@ -451,6 +471,26 @@ def submit_mark(examiner: User, attempt_item_id: int, points: list[Any], comment
     settle(task.item_score, task.plan)
     refresh(result)
     pass_rules.notify(pass_rules.apply(result))
+    return mark
+
+
+def mark_no_answer(examiner: User, attempt_item_id: int) -> Mark:
+    """Mark a script that has no answer at all 0 on every checkpoint, in one action (issue 12
+    §10), as the mark the script needs from ``examiner`` (first, second or adjudicator: blind and
+    double marking work as for any mark), audited as such.
+
+    :raise GradingError: the script has an answer (it must be marked checkpoint by checkpoint).
+    :raise MarkingNotFound: see :func:`marking_task`.
+    """
+    task = marking_task(examiner, attempt_item_id)
+    if not task.no_answer:
+        raise GradingError(_("Script %(script)s has an answer: mark it checkpoint by checkpoint.",
+                             script=task.script_number))
+    zeros = ["0"] * len(task.rubric)
+    mark = submit_mark(examiner, attempt_item_id, zeros, [""] * len(task.rubric),
+                       _("No answer: marked 0."))
+    audit("grading.marked_no_answer", mark, actor=examiner, role=mark.role,
+          script=task.script_number, attempt_item_id=attempt_item_id)
     return mark
 
 

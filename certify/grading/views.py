@@ -94,9 +94,29 @@ def mark(attempt_item_id: int):
             return redirect(url_for("grading.next_script", sitting=task.sitting.id, item=item_id))
     model_answer = (task.version.key or {}).get("model_answer")
     return render_template(
-        "grading/mark.html", task=task, form=form, problems=problems,
+        "grading/mark.html", task=task, form=form, problems=problems, confirm=ConfirmForm(),
         rendered=candidate_item(task.attempt_item.version, task.attempt_item.option_order),
         model_answer_html=render_markdown(model_answer) if model_answer else "")
+
+
+@bp.route("/marking/script/<int:attempt_item_id>/no-answer", methods=["POST"])
+@role_required(Role.EXAMINER)
+def mark_no_answer(attempt_item_id: int):
+    """"No answer — mark 0": every checkpoint 0 in one action, for a script with no answer."""
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    try:
+        mark = marking.mark_no_answer(current_user, attempt_item_id)
+    except marking.MarkingNotFound:
+        abort(404)
+    except GradingError as exc:
+        flash(exc.message, "warning")
+        return redirect(url_for("grading.mark", attempt_item_id=attempt_item_id))
+    attempt_item = mark.attempt_item
+    flash(_("Script %(script)s has no answer: marked 0 (%(role)s marker).",
+            script=attempt_item.attempt.script_number, role=_(mark.role)), "success")
+    return redirect(url_for("grading.next_script", sitting=attempt_item.attempt.enrolment.sitting_id,
+                            item=attempt_item.version.item_id))
 
 
 # Administrators -----------------------------------------------------------------------------------

@@ -45,9 +45,9 @@ def test_draw_move_resize_relabel_delete(page, harness, shot):
     assert close([boxes(page)[1]], [[290, 190, 110, 160, "pedestrian"]])
     shot(page, "bbox")
 
-    # Relabel: select the car box and press 3, or use the list's select.
+    # Relabel: select the car box and press Shift+3, or use the list's select.
     page.mouse.click(*screen(page, 200, 160))
-    page.keyboard.press("3")
+    page.keyboard.press("Shift+3")
     assert boxes(page)[0][4] == "traffic_sign"
     page.get_by_label("Label of box 1").select_option("car")
     assert boxes(page)[0][4] == "car"
@@ -112,7 +112,9 @@ def test_keyboard_boxes(page, harness):
     page.keyboard.press("Control+ArrowRight")
     page.keyboard.press("Control+Shift+ArrowUp")
     assert boxes(page) == [[239, 190, 161, 110, "traffic_sign"]]
-    page.keyboard.press("1")  # relabel the selected box
+    page.keyboard.press("1")  # the label of the next box: the selected box keeps its label
+    assert boxes(page)[0][4] == "traffic_sign"
+    page.keyboard.press("Shift+1")  # relabel the selected box
     assert boxes(page)[0][4] == "car"
     page.keyboard.press("Escape")
     page.keyboard.press("]")  # select box 1 again
@@ -138,3 +140,34 @@ def test_read_only_boxes_pan_instead_of_drawing(page, harness):
     assert harness.changes(page) == []
     assert page.locator(".lw-box-layer .lw-box").count() == 1
     assert page.get_by_label("Label of box 1").count() == 0
+
+
+def test_label_buttons_choose_the_next_box_and_relabelling_is_explicit(page, harness, shot):
+    """Issue 12 §7: draw a box, click the next class, draw again: the first box keeps its class.
+    Changing a drawn box's class is the separate "Change label of the selected box" control."""
+    open_image(page, harness)
+    drag(page, (100, 100), (200, 180))  # car; the new box stays selected
+    page.get_by_role("radio", name="pedestrian").click()
+    drag(page, (300, 200), (360, 330))
+    page.get_by_role("radio", name="traffic_sign").click()
+    drag(page, (420, 60), (470, 110))
+    assert [b[4] for b in boxes(page)] == ["car", "pedestrian", "traffic_sign"]
+    assert close(boxes(page)[:1], [[100, 100, 100, 80, "car"]])
+
+    # Selecting a box does not change the label for new boxes either.
+    page.mouse.click(*screen(page, 150, 140))
+    assert page.locator(".lw-selected-info").inner_text() == "Selected: box 1, car"
+    assert page.get_by_role("radio", name="traffic_sign").get_attribute("aria-checked") == "true"
+
+    # The explicit action: change the selected box's class.
+    relabel = page.get_by_label("Change label of the selected box")
+    assert relabel.is_enabled()
+    relabel.select_option("pedestrian")
+    assert [b[4] for b in boxes(page)] == ["pedestrian", "pedestrian", "traffic_sign"]
+    assert page.locator(".lw-selected-info").inner_text() == "Selected: box 1, pedestrian"
+    shot(page, "bbox-relabel")
+    page.keyboard.press("Escape")
+    assert relabel.is_disabled()
+    assert page.locator(".lw-selected-info").inner_text() == "No box selected."
+    # Its shortcut is in the widget's help.
+    assert "change the label of the selected box" in page.locator(".lw").inner_text()

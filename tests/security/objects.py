@@ -131,6 +131,7 @@ OBJECTS: dict[tuple[str, str], Any] = {
     ("grading.mark", "GET"): Marker(lambda w, p: {"attempt_item_id": w.script[p]}),
     ("grading.mark", "POST"): Marker(lambda w, p: {"attempt_item_id": w.script[p]},
                                      data=lambda w: {"cp0": "1", "cc0": "", "comment": ""}),
+    ("grading.mark_no_answer", "POST"): Marker(lambda w, p: {"attempt_item_id": w.script[p]}),
     # Assets: addressed by the SHA-256 of their content
     ("banks.asset", "GET"): Public(lambda w: {"sha256": w.image_sha},
                                    "any logged-in user: candidates need them in exams; the URL is "

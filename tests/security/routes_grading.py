@@ -52,6 +52,8 @@ ROUTES = [
     Route("grading.mark", EXAMINERS, args=lambda w: {"attempt_item_id": w.grading_script_id}),
     Route("grading.mark", EXAMINERS, method="POST",
           args=lambda w: {"attempt_item_id": w.grading_script_id}, data=lambda w: {}),
+    Route("grading.mark_no_answer", EXAMINERS, method="POST",
+          args=lambda w: {"attempt_item_id": w.grading_script_id}, data=lambda w: {}),
     Route("grading.admin_sittings", ADMINS),
     Route("grading.admin_sitting", ADMINS, args=lambda w: {"sitting_id": w.grading_sitting_id}),
     Route("grading.publish", ADMINS, method="POST",

@@ -35,7 +35,16 @@ CASES = [
      ['record "r1", field "text": must be a string, not 42 (a number)']),
     ("classification", {"records": records("classification", {"id": "r1", "text": "t", "txt": "t"})},
      ['record "r1", field "txt": is not a field of classification records (allowed: id, text, '
-      "image)"]),
+      "image, row)"]),
+    # a tabular record's row (issue 12 §9): [[column, value], …]
+    ("classification", {"records": records("classification", {"id": "r1", "text": "t", "row": {}})},
+     ['record "r1", field "row": must be a list of [column, value] pairs with at least one column']),
+    ("classification", {"records": records("classification",
+                                           {"id": "r1", "text": "t",
+                                            "row": [["city", ""], ["qty", 2], ["city", "x"]]})},
+     ['record "r1", field "row": cell 2 must be a [column, value] pair of texts ("" when empty), '
+      "not ['qty', 2]",
+      'record "r1", field "row": column \'city\' appears twice']),
     ("classification", {"records": records("classification", {"id": "r1", "image": "../etc/pw"})},
      ['record "r1", field "image": "../etc/pw" must be a relative path inside the task\'s folder, '
       "such as images/r01.png"]),

@@ -98,7 +98,9 @@ def main() -> None:
         seen.add(row["order_id"])
         rid = f"r{i:02d}"
         text = " | ".join(f"{name}: {row[name] or '(empty)'}" for name in FIELDS)
-        records.append({"id": rid, "text": f"Row {i} — {text}"})
+        # "row" gives the widget the table view of every row (issue 12 §9); "text" the one-row view.
+        records.append({"id": rid, "text": f"Row {i} — {text}",
+                        "row": [[name, row[name]] for name in FIELDS]})
         gold.append({"id": rid, "label": label})
     write_task(REF, records, gold)
 

@@ -6,6 +6,11 @@
  * least MIN_SIZE × MIN_SIZE pixels; a smaller drag is a click (it selects or deselects). The image
  * size is the record's width and height (the image's natural size when the record has none).
  *
+ * The label buttons (and digit keys) choose the label of the NEXT box only; they never change a
+ * drawn box (issue 12 §7: labellers drew a box, picked the next label and relabelled the first
+ * one). Changing the label of the selected box is its own visible control, "Change label of the
+ * selected box" (and Shift + digit), beside the selected box's description.
+ *
  * Mouse: drag on the image to draw a box with the current label; drag a box to move it; drag a
  * corner or edge handle to resize; wheel to zoom at the pointer; drag with Space held, the middle
  * button, or on the image in read-only mode to pan. onChange is called once per finished gesture
@@ -173,6 +178,17 @@
         b.setAttribute("aria-checked", on ? "true" : "false");
         b.classList.toggle("is-on", on);
       });
+      drawSelected();
+    }
+    /** The selected box's description and the explicit "change its label" control. */
+    function drawSelected() {
+      if (!el.selectedInfo) { return; }
+      var has = selected >= 0 && !!boxes[selected];
+      el.selectedInfo.textContent = has ? t("selected_box_info", describe(selected)) : t("no_box_selected");
+      if (el.relabel) {
+        el.relabel.disabled = !has;
+        el.relabel.value = has ? boxes[selected][4] : "";
+      }
     }
     function refresh() { draw(); drawList(); drawLabels(); }
 
@@ -182,20 +198,18 @@
     }
     function select(i, announce) {
       selected = i >= 0 && i < boxes.length ? i : -1;
-      if (selected >= 0) { current = boxes[selected][4]; }
       refresh();
       if (announce && selected >= 0) { f.say(t("selected_box", describe(selected))); }
     }
     function relabel(i, name) {
       if (f.readOnly || !boxes[i]) { return; }
-      current = name;
       if (boxes[i][4] === name) { refresh(); return; }
       boxes[i][4] = name;
       store(t("relabelled_box", {i: i + 1, label: name}));
       refresh();
     }
     function chooseLabel(name) {
-      if (selected >= 0) { relabel(selected, name); return; }
+      // The label of the next box only: a selected box keeps its label.
       current = name;
       drawLabels();
       f.say(t("current_label") + ": " + name);
@@ -378,6 +392,10 @@
       }
       if (f.readOnly) { return false; }
       var i = U.digitIndex(name);
+      if (i >= 0 && i < labels.length && event.shiftKey) {
+        if (selected >= 0) { relabel(selected, labels[i]); } else { f.warn(t("select_box_first")); }
+        return true;
+      }
       if (i >= 0 && i < labels.length) { chooseLabel(labels[i]); return true; }
       if ((name === "Delete" || name === "Backspace") && selected >= 0) { removeBox(selected); return true; }
       if (name === "b") { keyBox(); return true; }
@@ -429,12 +447,30 @@
                               "aria-label": t("image_of", {n: index + 1}), "aria-describedby": helpId},
                       [el.img, el.layer, el.draft]);
       el.count = h("span", {class: "muted"});
+      el.selectedInfo = h("p", {class: "lw-selected-info", "aria-live": "off"});
+      el.relabel = null;
+      var selectedPanel = [el.selectedInfo];
+      if (!f.readOnly) {
+        var relabelId = "lw-bbox-relabel-" + Math.random().toString(36).slice(2);
+        el.relabel = h("select", {class: "lw-relabel", id: relabelId, disabled: true,
+                                  title: t("change_label") + " (Shift+1–" + last + ")"},
+                       [h("option", {value: "", text: "—", disabled: true})].concat(labels.map(function (name) {
+                         return h("option", {value: name, text: name});
+                       })));
+        el.relabel.addEventListener("change", function () {
+          if (selected >= 0 && el.relabel.value) { relabel(selected, el.relabel.value); }
+        });
+        selectedPanel.push(h("label", {class: "lw-relabel-label", for: relabelId}, [
+          h("span", {text: t("change_label")}), h("kbd", {text: "Shift+1–" + last})]));
+        selectedPanel.push(el.relabel);
+      }
       el.list = h("ol", {class: "lw-box-list", "aria-label": t("boxes")});
       area.appendChild(h("div", {class: "lw-bbox"}, [
         tools,
         h("div", {class: "lw-bbox-work"}, [
           el.viewport,
           h("aside", {class: "lw-box-panel", "aria-label": t("boxes")}, [
+            h("div", {class: "lw-selected"}, selectedPanel),
             h("h4", {class: "lw-subtitle"}, [t("boxes") + " ", el.count]), el.list])]),
         h("p", {class: "lw-help muted", id: helpId, text: f.readOnly ? "" : t("bbox_help")})]));
       el.viewport.addEventListener("pointerdown", onPointerDown);
@@ -464,7 +500,8 @@
       isDone: function (value) { return Array.isArray(value); },
       render: render,
       undo: true,
-      keys: [[["B"], t("key_draw")], [["1–" + last], t("key_label_box")], [["[", "]"], t("key_select_box")],
+      keys: [[["B"], t("key_draw")], [["1–" + last], t("key_label_box")],
+             [["Shift", "1–" + last], t("key_relabel_box")], [["[", "]"], t("key_select_box")],
              [["←↑↓→"], t("key_move_box")], [["Ctrl", "←↑↓→"], t("key_resize_box")],
              [["Delete"], t("key_delete_box")], [["+", "−", "F"], t("key_zoom")], [["Space"], t("key_pan")],
              [["Esc"], t("key_deselect")], [["X"], t("key_no_objects")], [["U"], t("key_undo")]],

@@ -65,8 +65,10 @@ export function frame(root, opts, spec) {
     .concat(spec.keys || []);
   if (records.length < 2) { bar.classList.add("lw-bar-single"); }
   root.appendChild(bar);
+  var table = tableView(records, t, function (i) { api.go(i); });
   root.appendChild(h("div", {class: "lw-layout" + (records.length < 2 ? " lw-single" : "")},
-                     [nav, h("div", {class: "lw-main"}, [message, area])]));
+                     [nav, h("div", {class: "lw-main" + (table ? " lw-with-table" : "")},
+                             [h("div", {class: "lw-one"}, [message, area]), table ? table.element : null])]));
   if (!readOnly && keys.length && records.length) { root.appendChild(shortcutList(t, keys, spec.altNote)); }
   root.appendChild(status);
 
@@ -92,6 +94,7 @@ export function frame(root, opts, spec) {
       chip.setAttribute("aria-label", t("record_chip", {n: i + 1}) + ", " +
                         t(ok ? "record_done" : "record_todo"));
     });
+    if (table) { table.show(current, isDone); }
     position.textContent = t("record_n", {n: current + 1, total: records.length});
     progress.textContent = t("progress", {done: done, total: records.length});
     prevButton.disabled = current === 0;
@@ -228,6 +231,116 @@ export function frame(root, opts, spec) {
     if (addedTabindex) { root.removeAttribute("tabindex"); }
   };
   return api;
+}
+
+/** The columns of tabular records (every record has a `row` of [column, value] pairs, in the
+ * table's order), in first-seen order, or null when the records are not a table. */
+export function tableColumns(records) {
+  if (records.length < 2) { return null; }
+  var columns = [];
+  for (var i = 0; i < records.length; i++) {
+    var row = records[i].row;
+    if (!Array.isArray(row)) { return null; }
+    row.forEach(function (pair) {
+      if (Array.isArray(pair) && columns.indexOf(String(pair[0])) < 0) { columns.push(String(pair[0])); }
+    });
+  }
+  return columns.length ? columns : null;
+}
+
+/**
+ * The table view of tabular records (issue 12 §9: spotting "a duplicate of an earlier row" needs
+ * the whole table): a real <table> of every record's row data (never anything else), sortable by
+ * any column with the header buttons, the current record highlighted; a row's number button (or a
+ * click on the row) opens that record. Returns {element, show(current, isDone)} or null.
+ */
+export function tableView(records, t, go) {
+  var columns = tableColumns(records);
+  if (!columns) { return null; }
+  var sort = {column: -1, ascending: true};  // -1: the records' own order
+  var tbody = h("tbody");
+  var headers = [];
+  var state = {current: 0, isDone: function () { return false; }};
+  var keys = ["#"].concat(columns);
+  var head = h("tr", null, keys.map(function (name, k) {
+    var button = h("button", {type: "button", class: "lw-sort", "data-column": k === 0 ? "" : name},
+                   [h("span", {text: k === 0 ? "#" : name}), h("span", {class: "lw-sort-mark", "aria-hidden": "true"})]);
+    button.addEventListener("click", function () {
+      var column = k - 1;
+      sort = {column: column, ascending: sort.column === column ? !sort.ascending : true};
+      draw();
+    });
+    var th = h("th", {scope: "col", title: t("sort_by", {column: k === 0 ? "#" : name})}, [button]);
+    headers.push(th);
+    return th;
+  }));
+  var caption = h("caption", {class: "lw-table-caption", text: t("table_view_caption")});
+  var element = h("section", {class: "lw-table-view", "aria-label": t("table_view")}, [
+    h("h4", {class: "lw-subtitle", text: t("table_view")}),
+    h("div", {class: "lw-table-scroll"}, [
+      h("table", {class: "table table-compact lw-record-table"}, [caption, h("thead", null, [head]), tbody])])]);
+
+  function cell(record, column) {
+    for (var k = 0; k < record.row.length; k++) {
+      var pair = record.row[k];
+      if (Array.isArray(pair) && String(pair[0]) === column) {
+        return pair[1] === undefined || pair[1] === null ? "" : String(pair[1]);
+      }
+    }
+    return "";
+  }
+  function compare(a, b) {
+    if (sort.column < 0) { return a - b; }
+    var column = columns[sort.column];
+    var x = cell(records[a], column);
+    var y = cell(records[b], column);
+    var nx = x.trim() === "" ? NaN : Number(x);
+    var ny = y.trim() === "" ? NaN : Number(y);
+    var r = !isNaN(nx) && !isNaN(ny) ? nx - ny : x.localeCompare(y, undefined, {numeric: true});
+    return r || a - b;
+  }
+  function draw() {
+    var order = records.map(function (r, i) { return i; }).sort(compare);
+    if (!sort.ascending) { order.reverse(); }
+    tbody.textContent = "";
+    order.forEach(function (i) {
+      var record = records[i];
+      var here = i === state.current;
+      var open = h("button", {type: "button", class: "lw-row-open",
+                              "aria-label": t("open_record", {n: i + 1}), text: String(i + 1)});
+      open.addEventListener("click", function (event) { event.stopPropagation(); go(i); });
+      var tr = h("tr", {class: "lw-table-row" + (here ? " is-current" : "") +
+                                  (state.isDone(record.id) ? " is-done" : ""),
+                        "data-record": record.id, "aria-current": here ? "true" : null},
+                 [h("th", {scope: "row"}, [open])].concat(columns.map(function (c) {
+                   var v = cell(record, c);
+                   return v === "" ? h("td", {class: "lw-empty-cell", text: t("empty_cell")}) : h("td", {text: v});
+                 })));
+      tr.addEventListener("click", function () { go(i); });
+      tbody.appendChild(tr);
+    });
+    headers.forEach(function (th, k) {
+      var on = k - 1 === sort.column;
+      if (on) { th.setAttribute("aria-sort", sort.ascending ? "ascending" : "descending"); }
+      else { th.removeAttribute("aria-sort"); }
+      th.querySelector(".lw-sort-mark").textContent = on ? (sort.ascending ? " ▲" : " ▼") : "";
+    });
+  }
+  return {
+    element: element,
+    show: function (current, isDone) {
+      state = {current: current, isDone: isDone};
+      draw();
+      var row = tbody.querySelector("tr.is-current");
+      var scroller = element.querySelector(".lw-table-scroll");
+      if (row && scroller.scrollHeight > scroller.clientHeight) {
+        var r = row.getBoundingClientRect();
+        var s = scroller.getBoundingClientRect();
+        if (r.top < s.top + 30) { scroller.scrollTop -= s.top + 30 - r.top; }
+        else if (r.bottom > s.bottom) { scroller.scrollTop += r.bottom - s.bottom + 4; }
+      }
+    }
+  };
 }
 
 /** The record's content: prompt and reply, text, image, audio, attachment (whatever it has). */

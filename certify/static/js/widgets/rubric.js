@@ -34,7 +34,7 @@
         if (n > maxChars) { f.warn(t("too_long", {max: maxChars})); } else { f.warn(""); }
       };
       box.addEventListener("input", function () { show(); f.set(record.id, box.value); });
-      answer.appendChild(h("label", {class: "lw-answer-label", for: id, text: t("answer")}));
+      answer.appendChild(h("label", {class: "lw-answer-label lw-section-title", for: id, text: t("answer")}));
       answer.appendChild(box);
       answer.appendChild(counter);
       show();
@@ -97,16 +97,35 @@
       addButton = f.readOnly ? null : h("button", {type: "button", class: "btn btn-small lw-add-row",
                                                    title: t("key_add_row") + " (Alt+Enter)",
                                                    onclick: function () { addRow(); }}, ["+ " + t("add_row")]);
-      answer.appendChild(h("p", {class: "lw-answer-label", text: t("answer")}));
+      answer.appendChild(h("p", {class: "lw-answer-label lw-section-title", text: t("answer")}));
       answer.appendChild(h("div", {class: "table-wrap"}, [
         h("table", {class: "table table-compact lw-table"}, [h("thead", null, [head]), tbody])]));
       if (addButton) { answer.appendChild(addButton); }
       drawRows();
     }
 
+    /** The scenario (task material): Markdown rendered and sanitised on the server
+     * (certify.banks.markup, record.text_html / prompt_html); plain text when there is none. */
+    function scenarioView(record) {
+      var html = {prompt: record.prompt_html, text: record.text_html};
+      var plain = {};
+      ["prompt", "text"].forEach(function (name) { if (typeof html[name] !== "string") { plain[name] = record[name]; } });
+      var body = U.recordView({id: record.id, prompt: plain.prompt, text: plain.text, image: record.image,
+                               attachment: record.attachment}, f);
+      ["text", "prompt"].forEach(function (name) {
+        if (typeof html[name] === "string" && html[name]) {
+          var prose = h("div", {class: "prose lw-scenario-text"});
+          prose.innerHTML = html[name];  // sanitised server-side (nh3 allow-list)
+          body.insertBefore(prose, body.firstChild);
+        }
+      });
+      return h("section", {class: "lw-scenario", "aria-label": t("scenario")}, [
+        h("h4", {class: "lw-section-title", text: t("scenario")}), body]);
+    }
+
     function render(record, value, area) {
-      var answer = h("div", {class: "lw-answer"});
-      var content = U.recordView(record, f);
+      var answer = h("section", {class: "lw-answer", "aria-label": t("answer")});
+      var content = scenarioView(record);
       area.appendChild(h("div", {class: "lw-rubric" + (isTable ? " lw-rubric-table" : "")}, [content, answer]));
       if (isTable) { renderTable(record, value, answer); } else { renderText(record, value, answer); }
     }
