@@ -82,7 +82,8 @@ function start() {
     let text;
     if (mode === "offline" || mode === "unavailable") {
       text = t(mode === "offline" ? "offline" : "server_unavailable");
-      if (n > 0) { text += " " + t(n === 1 ? "waiting_one" : "waiting_many", {n: n}); }
+      // Chinese sentences follow each other without a space.
+      if (n > 0) { text += (/[\u3000-\u9fff]$/.test(text) ? "" : " ") + t(n === 1 ? "waiting_one" : "waiting_many", {n: n}); }
     }
     else if (mode === "loggedout") { text = t("logged_out"); }
     else if (mode === "retrying") { text = t("retrying"); }
@@ -304,6 +305,8 @@ function start() {
     const entry = queue.pending[k];
     if (entry.record === null || entry.record === undefined) {
       mark(entry.position, item.isAnswered(entry.value), null);
+    } else if (entry.value !== null) {
+      mark(entry.position, true, null); // a task with a record done (e.g. offline, elsewhere)
     }
   });
   Object.keys(queue.flags).forEach((p) => { mark(Number(p), null, queue.flags[p].flagged); });

@@ -20,20 +20,21 @@ const MARKER = "data-offline-copy=\"1\"";
 self.addEventListener("install", () => { self.skipWaiting(); });
 self.addEventListener("activate", (event) => { event.waitUntil(self.clients.claim()); });
 
+let forgotten = false;
+
 async function forget() {
+  forgotten = true;
   await caches.delete(CACHE);
   await self.registration.unregister();
 }
 
-/** Same-origin paths named by src="…" / href="/static/…" in a page: its images and scripts. */
+/** The static files and media a page names (in src/href attributes and in its JSON blocks: a
+ * task's images and audio are /bank/assets/<sha256>). */
 function assetsOf(html) {
   const found = new Set();
-  const pattern = /(?:src|href)="(\/[^"#?]*)"/g;
+  const pattern = /"(\/(?:static|bank\/assets)\/[^"#?\s]*)"/g;
   let match;
-  while ((match = pattern.exec(html)) !== null) {
-    const path = match[1].replace(/&amp;/g, "&");
-    if (!path.startsWith("//") && !path.startsWith(SCOPE)) { found.add(path); }
-  }
+  while ((match = pattern.exec(html)) !== null) { found.add(match[1]); }
   return found;
 }
 
@@ -49,6 +50,7 @@ async function store(cache, url, headers) {
 }
 
 async function prefetch(pages, assets) {
+  if (forgotten) { return; }
   const cache = await caches.open(CACHE);
   const more = new Set(assets);
   for (const url of pages) {
@@ -79,6 +81,13 @@ async function offlineCopy(cached) {
 }
 
 async function networkFirst(request, page) {
+  if (page && !/\/(items\/\d+|submit)$/.test(new URL(request.url).pathname)) {
+    // The confirmation page (or the resume redirect): the attempt ends here, or nothing to keep.
+    const response = await fetch(request);
+    if (new URL(request.url).pathname.endsWith("/done")) { await forget(); }
+    return response;
+  }
+  if (forgotten || (!page && !(await caches.has(CACHE)))) { return fetch(request); }
   const cache = await caches.open(CACHE);
   let response;
   try {
