@@ -30,7 +30,6 @@ from flask import (
     redirect,
     render_template,
     request,
-    send_from_directory,
     url_for,
 )
 from flask_babel import gettext as _
@@ -269,7 +268,7 @@ def offline_worker(attempt_id: int):
     attempt = _attempt_or_404(attempt_id)
     if not attempt.is_in_progress:
         abort(404)
-    response = send_from_directory(os.path.join(current_app.static_folder or "", "js", "exam"),
-                                   "offline-sw.js", mimetype="text/javascript", max_age=0)
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    path = os.path.join(current_app.static_folder or "", "js", "exam", "offline-sw.js")
+    with open(path, encoding="utf-8") as source:
+        return current_app.response_class(source.read(), mimetype="text/javascript",
+                                          headers={"Cache-Control": "no-store"})
