@@ -6,15 +6,21 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlsplit
 
-from flask import Flask, current_app, jsonify, render_template, request, url_for
+from flask import Flask, current_app, g, jsonify, render_template, request, url_for
 from flask.sessions import SecureCookieSessionInterface
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException
+from sqlalchemy.exc import InterfaceError, OperationalError, PendingRollbackError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
+from werkzeug.exceptions import HTTPException, ServiceUnavailable
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
+from certify.extensions import login_manager
 from certify.parsing import MAX_ID
+
+#: Errors that mean "the database cannot be reached", not "this request is wrong".
+DATABASE_DOWN = (OperationalError, InterfaceError, PendingRollbackError, PoolTimeout)
 
 
 def wants_json() -> bool:
@@ -83,6 +89,14 @@ def _cacheable_endpoint() -> bool:
 def handle_http_error(exc: HTTPException, *, as_json: bool | None = None) -> Any:
     """The error page, or JSON when the request asks for it (``as_json`` overrides the guess)."""
     code = exc.code or 500
+    if code >= 500:
+        # Render without the database: nothing on an error page may query it (it may be the
+        # reason for the error, and a failing query here turns the page into a bare HTML 500 that
+        # the exam page would take for a logout). The user, if not loaded yet, is not loaded now;
+        # the language then comes from the session, the cookie or Accept-Language (i18n).
+        g.error_page = True
+        if "_login_user" not in g or _database_down(exc):
+            g._login_user = login_manager.anonymous_user()
     messages = {
         400: _("The request could not be understood."),
         403: _("You do not have permission to open this page."),
@@ -92,16 +106,37 @@ def handle_http_error(exc: HTTPException, *, as_json: bool | None = None) -> Any
         413: _("The upload is too large."),
         429: _("Too many attempts. Please wait a little and try again."),
         500: _("Something went wrong on our side. Your saved answers are safe."),
+        503: _("The server is unavailable at the moment. Your saved answers are safe; please "
+               "try again in a minute."),
     }
     message = messages.get(code, exc.description or "")
     if isinstance(exc, CSRFError):
         message = _("This form has expired or was not sent from this site. Reload the page and "
                     "try again.")
+    unavailable = getattr(exc, "unavailable", None)
     if wants_json() if as_json is None else as_json:
-        response = jsonify(error=message, status=code)
+        body: dict[str, Any] = {"error": message, "status": code}
+        if unavailable:
+            body["unavailable"] = unavailable
+        response = jsonify(body)
         response.status_code = code
         return response
     return render_template("error.html", code=code, message=message), code
+
+
+def _database_down(exc: BaseException) -> bool:
+    original = getattr(exc, "original_exception", None)
+    return isinstance(exc, DATABASE_DOWN) or isinstance(original, DATABASE_DOWN) or getattr(
+        exc, "unavailable", None) == "database"
+
+
+def handle_database_down(exc: Exception) -> Any:
+    """The database cannot be reached: 503 "server unavailable" (JSON names the dependency),
+    rendered without a query, never a bare 500 (issue 12 §5)."""
+    current_app.logger.error("database unavailable: %s", exc)
+    error = ServiceUnavailable()
+    error.unavailable = "database"  # type: ignore[attr-defined]
+    return handle_http_error(error)
 
 
 class IdConverter(IntegerConverter):
@@ -118,6 +153,8 @@ def init_app(app: Flask) -> None:
     app.url_map.converters["int"] = IdConverter
     app.after_request(security_headers)
     app.register_error_handler(HTTPException, handle_http_error)
+    for error in DATABASE_DOWN:
+        app.register_error_handler(error, handle_database_down)
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True

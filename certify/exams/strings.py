@@ -17,6 +17,10 @@ def exam_strings() -> dict[str, str]:
         "unsaved": _("{n} change(s) not saved yet"),
         "offline": _("Offline. Your answers are kept on this computer and will be sent as soon "
                      "as the connection returns."),
+        "server_unavailable": _("The server is unavailable at the moment. Your answers are kept "
+                                "on this computer and will be sent as soon as it is back."),
+        "waiting_one": _("1 change waiting for the connection."),
+        "waiting_many": _("{n} changes waiting for the connection."),
         "retrying": _("The connection is unsteady; trying again…"),
         "rejected": _("This answer was not accepted: {error}"),
         "logged_out": _("You are logged out. Log in again in this window: your unsaved answers "

@@ -9,13 +9,16 @@ Routes (all for the candidate who owns the attempt; anyone else gets 404):
 - ``POST /attempts/<id>/answers`` — autosave (JSON, header ``X-CSRFToken``);
 - ``GET/POST /attempts/<id>/submit`` — the list of unanswered and flagged items, and submitting
   (form, or JSON ``{"reason": "candidate" | "deadline"}``);
-- ``GET /attempts/<id>/done`` — the confirmation.
+- ``GET /attempts/<id>/done`` — the confirmation;
+- ``GET /attempts/<id>/offline-sw.js`` — the service worker that keeps this attempt's pages for
+  offline navigation (static/js/exam/offline-sw.js; its scope is the attempt's URLs).
 
 Any of them submits an attempt found past its deadline + grace first.
 """
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 from flask import (
@@ -131,7 +134,30 @@ def page_config(attempt: Attempt, position: int | None, item_type: str | None,
         "warnings": list(WARNINGS),
         # One key per attempt and candidate: a shared exam-room computer keeps others' apart.
         "storageKey": f"certify-exam:{current_user.id}:{attempt.id}",
+        # Offline navigation (issue 12 §6): the worker and the pages it keeps.
+        "offline": {
+            "worker": url_for("exams.offline_worker", attempt_id=attempt.id),
+            "scope": url_for("exams.resume", attempt_id=attempt.id) + "/",
+            "pages": [url_for("exams.item", attempt_id=attempt.id, position=n)
+                      for n in range(1, total + 1)]
+                     + [url_for("exams.submit", attempt_id=attempt.id)],
+            "assets": offline_assets(),
+        },
     }
+
+
+def offline_assets() -> list[str]:
+    """The static files exam pages use (scripts and their modules, styles, fonts they name)."""
+    static = current_app.static_folder or ""
+    found = []
+    for folder, suffixes in (("js", (".js",)), ("css", (".css",)), ("vendor", (".js", ".css"))):
+        root = os.path.join(static, folder)
+        for directory, _dirs, files in os.walk(root):
+            for name in sorted(files):
+                if name.endswith(suffixes) and name != "offline-sw.js":
+                    relative = os.path.relpath(os.path.join(directory, name), static)
+                    found.append(url_for("static", filename=relative.replace(os.sep, "/")))
+    return sorted(found)
 
 
 def _render_page(template: str, attempt: Attempt, **context: Any) -> str:
@@ -153,7 +179,8 @@ def item(attempt_id: int, position: int):
     attempt_item = reading.item_at(attempt, position)
     if attempt_item is None:
         abort(404)
-    reading.mark_opened(attempt, [position])
+    if request.headers.get("X-Certify-Prefetch") != "1":  # kept for offline use, not opened
+        reading.mark_opened(attempt, [position])
     rendered = candidate_item(attempt_item.version, attempt_item.option_order)
     return _render_page("exams/item.html", attempt, position=position, item=rendered,
                         values=reading.saved_value(attempt_item),
@@ -232,3 +259,16 @@ def done(attempt_id: int):
                            sitting=attempt.sitting, voided=attempt.state == AttemptState.VOIDED,
                            storage_key=f"certify-exam:{current_user.id}:{attempt.id}",
                            statuses=reading.overview(attempt))
+
+
+@bp.route("/attempts/<int:attempt_id>/offline-sw.js")
+@role_required(Role.CANDIDATE)
+def offline_worker(attempt_id: int):
+    """The service worker of this attempt's offline pages (only while it is in progress)."""
+    attempt = _attempt_or_404(attempt_id)
+    if not attempt.is_in_progress:
+        abort(404)
+    path = os.path.join(current_app.static_folder or "", "js", "exam", "offline-sw.js")
+    with open(path, encoding="utf-8") as source:
+        return current_app.response_class(source.read(), mimetype="text/javascript",
+                                          headers={"Cache-Control": "no-store"})

@@ -44,7 +44,7 @@ def test_a_connection_dropped_mid_request_still_gets_the_apps_json_error(pg_app_
 
         response = client.get("/attempts/1/state", headers={"Accept": "application/json"})
 
-        assert response.status_code == 500
+        assert response.status_code == 503  # a database that is gone is "server unavailable" (issue 12 §5)
         assert response.is_json and "saved answers are safe" in response.get_json()["error"]
         # The next request is served normally (a fresh connection).
         assert client.get("/attempts/1/state", headers={"Accept": "application/json"}

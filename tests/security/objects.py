@@ -119,6 +119,7 @@ OBJECTS: dict[tuple[str, str], Any] = {
     ("exams.submit", "GET"): Owned(attempt),
     ("exams.submit", "POST"): Owned(attempt, json=True, data=lambda w, p: {"reason": "candidate"}),
     ("exams.done", "GET"): Owned(attempt),
+    ("exams.offline_worker", "GET"): Owned(attempt),
     ("grading.my_result", "GET"): Owned(lambda w, p: {"attempt_id": w.past_attempt[p]}),
     # Certificates: their holders and administrators
     ("certificates.download_pdf", "GET"): Holder(lambda w, p: {"certificate_id":

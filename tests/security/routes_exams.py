@@ -67,6 +67,7 @@ ROUTES = [
     Route("exams.submit", OWNER, method="POST", args=_attempt, json=True,
           data=lambda w: {"reason": "candidate"}),
     Route("exams.done", OWNER, args=_attempt),
+    Route("exams.offline_worker", OWNER, args=_attempt),
     # Administrators: definitions
     Route("exam_admin.definitions", ADMINS),
     Route("exam_admin.new_definition", ADMINS),

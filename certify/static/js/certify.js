@@ -20,4 +20,20 @@
   document.addEventListener("keydown", function (event) {
     if (event.key === "Escape") { closeMenus(null); }
   });
+  // The login page: whoever logs in next on this computer finds nothing of an earlier person's
+  // exam (the offline pages of exam/offline-sw.js; issue 12 §6).
+  if (window.location.pathname === "/login") {
+    if (navigator.serviceWorker) {
+      navigator.serviceWorker.getRegistrations().then(function (registrations) {
+        registrations.forEach(function (r) { if (r.scope.indexOf("/attempts/") >= 0) { r.unregister(); } });
+      }).catch(function () { return null; });
+    }
+    if (window.caches) {
+      window.caches.keys().then(function (names) {
+        names.forEach(function (name) {
+          if (name.indexOf("certify-attempt:") === 0) { window.caches.delete(name); }
+        });
+      }).catch(function () { return null; });
+    }
+  }
 })();

@@ -30,6 +30,7 @@ import {formatClock} from "./countdown.js";
 import {ItemAnswer, fill, markOverview} from "./exam/answers.js";
 import {ServerClock} from "./exam/clock.js";
 import {withTimeout, wireNavigation} from "./exam/navigation.js";
+import {SavedCopy, forgetAttempt, isOfflineCopy, keepPagesOffline} from "./exam/offline.js";
 import {SaveQueue} from "./exam/queue.js";
 
 function readJSON(id) {
@@ -46,7 +47,11 @@ function start() {
   // The confirmation page: forget this attempt's local queue (shared exam-room computers).
   const done = document.getElementById("exam-done");
   if (done && done.dataset.storageKey) {
-    try { window.localStorage.removeItem(done.dataset.storageKey); } catch (e) { /* private mode */ }
+    try {
+      window.localStorage.removeItem(done.dataset.storageKey);
+      window.localStorage.removeItem(done.dataset.storageKey + ":saved");
+    } catch (e) { /* private mode */ }
+    forgetAttempt(done.dataset.offlineScope);
     return;
   }
 
@@ -64,15 +69,22 @@ function start() {
 
   // --- Local state (survives reloads, navigation and going offline) ------------------------------
   const queue = new SaveQueue(storage(), config.storageKey, config.lastSeq);
+  // What the server acknowledged, for pages shown from the offline copy (exam/offline.js).
+  const savedCopy = new SavedCopy(storage(), config.storageKey);
+  const offlineCopy = isOfflineCopy();
 
   // --- Status line --------------------------------------------------------------------------------
-  let mode = "saved"; // saved | saving | offline | retrying | loggedout | closed
+  let mode = offlineCopy ? "offline" : "saved"; // saved | saving | offline | unavailable | retrying | loggedout | closed
   let lastSavedAt = null;
   function showStatus() {
     if (!saveEl) { return; }
     const n = queue.count();
     let text;
-    if (mode === "offline") { text = t("offline"); }
+    if (mode === "offline" || mode === "unavailable") {
+      text = t(mode === "offline" ? "offline" : "server_unavailable");
+      // Chinese sentences follow each other without a space.
+      if (n > 0) { text += (/[\u3000-\u9fff]$/.test(text) ? "" : " ") + t(n === 1 ? "waiting_one" : "waiting_many", {n: n}); }
+    }
     else if (mode === "loggedout") { text = t("logged_out"); }
     else if (mode === "retrying") { text = t("retrying"); }
     else if (mode === "saving") { text = t("saving"); }
@@ -92,10 +104,16 @@ function start() {
 
   // --- The server's clock -------------------------------------------------------------------------
   const clock = new ServerClock(config.clock);
+  if (offlineCopy && savedCopy.data.clock) {
+    // The page is an earlier copy: its server time is old; the last measured offset is not.
+    clock.offset = savedCopy.data.clock.offset;
+    clock.deadline = Math.max(clock.deadline, savedCopy.data.clock.deadline);
+  }
   let closed = false; // the server said the attempt is over
   let finishing = false; // the clock ran out: sending what is queued, then submitting
   function syncClock(data, sentAt, receivedAt) {
     const added = clock.sync(data, sentAt, receivedAt);
+    savedCopy.clock(clock);
     if (added) {
       say(t("time_added", {minutes: added}));
       // Earlier warnings may come again for the new deadline.
@@ -150,7 +168,13 @@ function start() {
       cache: "no-store", body: options.body === undefined ? undefined : JSON.stringify(options.body)
     }).then((response) => {
       const type = response.headers.get("Content-Type") || "";
-      if (response.redirected || type.indexOf("application/json") < 0) {
+      if (response.status >= 500 && type.indexOf("application/json") < 0) {
+        // A proxy's or the WSGI server's own error page: the server is down, not the session.
+        const error = new Error("server unavailable");
+        error.unavailable = true;
+        throw error;
+      }
+      if (response.redirected || response.status === 401 || type.indexOf("application/json") < 0) {
         // The login page answered: the session ended. Keep everything queued.
         const error = new Error("logged out");
         error.loggedOut = true;
@@ -182,6 +206,7 @@ function start() {
           syncClock(data, sentAt, Date.now());
           if (data.csrf_token) { csrf = data.csrf_token; }
           queue.acknowledge(batch, data);
+          savedCopy.fromSave(batch.body);
           backoff = 0;
           mode = "saved";
           lastSavedAt = new Date().toLocaleTimeString([], {hour: "2-digit", minute: "2-digit"});
@@ -206,11 +231,14 @@ function start() {
         if (result.status === 400 && /form|token|CSRF/i.test(data.error || "")) {
           return refreshState().then(() => { throw new Error("csrf"); });
         }
-        throw new Error("status " + result.status);
+        const failed = new Error("status " + result.status);
+        failed.unavailable = result.status >= 500;
+        throw failed;
       })
       .catch((error) => {
         if (closed) { return false; }
-        mode = error && error.loggedOut ? "loggedout" : (navigator.onLine === false ? "offline" : "retrying");
+        mode = error && error.loggedOut ? "loggedout" : (navigator.onLine === false ? "offline" :
+          (error && error.unavailable ? "unavailable" : "retrying"));
         if (error && error.name === "TypeError") { mode = "offline"; }
         backoff = Math.min(30000, backoff ? backoff * 2 : 2000);
         schedule(backoff);
@@ -227,7 +255,7 @@ function start() {
   function queueAnswer(pos, record, value, delay) {
     if (closed || finishing) { return; }
     queue.answer(pos, record, value);
-    if (mode !== "offline" && mode !== "loggedout" && mode !== "retrying") { mode = "saved"; }
+    if (["offline", "unavailable", "loggedout", "retrying"].indexOf(mode) < 0) { mode = "saved"; }
     showStatus();
     if (!inFlight) { schedule(delay === undefined ? 800 : delay); }
   }
@@ -243,15 +271,19 @@ function start() {
     const sentAt = Date.now();
     return request(config.urls.state).then((result) => {
       if (result.status === 409) { goDone(result.data.redirect); return; }
+      if (result.status >= 500) { mode = "unavailable"; showStatus(); return; }
       if (result.status !== 200) { return; }
       syncClock(result.data, sentAt, Date.now());
+      savedCopy.fromState(result.data);
       if (result.data.csrf_token) { csrf = result.data.csrf_token; }
       queue.seen(result.data.last_seq);
-      if (mode === "offline" || mode === "loggedout") { mode = "saved"; }
+      if (mode === "offline" || mode === "loggedout" || mode === "unavailable") { mode = "saved"; }
       showStatus();
       if (queue.count()) { schedule(100); }
     }).catch((error) => {
       if (error && error.loggedOut) { mode = "loggedout"; showStatus(); }
+      else if (error && error.unavailable) { mode = "unavailable"; showStatus(); }
+      else if (error && error.name === "TypeError") { mode = "offline"; showStatus(); }
     });
   }
 
@@ -260,17 +292,28 @@ function start() {
   const item = new ItemAnswer(itemRoot);
   const mark = (pos, answered, flagged) => markOverview(pos, answered, flagged, t("flagged"));
 
+  if (offlineCopy) {
+    // An earlier copy of the page: show what the server acknowledged since (the queue on top).
+    savedCopy.answers().forEach((a) => {
+      if (a.record === null || a.record === undefined) { mark(a.position, item.isAnswered(a.value), null); }
+      else { mark(a.position, true, null); }
+    });
+    Object.keys(savedCopy.data.flags).forEach((p) => { mark(Number(p), null, savedCopy.data.flags[p]); });
+  }
   // Queued answers of other questions (from earlier pages) show in the overview too.
   Object.keys(queue.pending).forEach((k) => {
     const entry = queue.pending[k];
     if (entry.record === null || entry.record === undefined) {
       mark(entry.position, item.isAnswered(entry.value), null);
+    } else if (entry.value !== null) {
+      mark(entry.position, true, null); // a task with a record done (e.g. offline, elsewhere)
     }
   });
   Object.keys(queue.flags).forEach((p) => { mark(Number(p), null, queue.flags[p].flagged); });
 
   if (itemRoot && item.type !== "practical") {
-    const mine = queue.entry(position, null);
+    const mine = queue.entry(position, null) ||
+      (offlineCopy ? savedCopy.data.answers[SavedCopy.keyOf(position, null)] : null);
     if (mine) { item.write(mine.value); }
     const onChange = (event) => {
       const value = item.read();
@@ -288,6 +331,13 @@ function start() {
   if (widgetRoot) {
     const task = readJSON("task-data") || {};
     const values = Object.assign({}, task.values || {});
+    if (offlineCopy) {
+      savedCopy.answers().forEach((a) => {
+        if (a.position === position && a.record !== null && a.record !== undefined) {
+          if (a.value === null) { delete values[a.record]; } else { values[a.record] = a.value; }
+        }
+      });
+    }
     Object.keys(queue.pending).forEach((k) => {
       const entry = queue.pending[k];
       if (entry.position === position && entry.record !== null) {
@@ -321,6 +371,7 @@ function start() {
     if (label) { label.textContent = on ? t("unflag") : t("flag"); }
   }
   if (flagButton) {
+    if (offlineCopy && position in savedCopy.data.flags) { setFlagButton(savedCopy.data.flags[position]); }
     if (queue.flags[position]) { setFlagButton(queue.flags[position].flagged); }
     flagButton.addEventListener("click", () => {
       const on = flagButton.getAttribute("aria-pressed") !== "true";
@@ -330,7 +381,7 @@ function start() {
     });
   }
 
-  wireNavigation({pending: () => queue.count(), flush: flush, flagButton: flagButton});
+  const navigation = wireNavigation({pending: () => queue.count(), flush: flush, flagButton: flagButton});
 
   // --- Time up ------------------------------------------------------------------------------------
   function submitNow() {
@@ -358,12 +409,15 @@ function start() {
   }
 
   // --- Start --------------------------------------------------------------------------------------
+  keepPagesOffline(config.offline);
   window.addEventListener("online", () => { if (!closed) { refreshState(); } });
   window.addEventListener("offline", () => { mode = "offline"; showStatus(); });
   window.addEventListener("pagehide", () => queue.persist());
   window.addEventListener("beforeunload", (event) => {
     // Queued answers are kept on this computer, but warn when they could not reach the server.
-    if (queue.count() && (mode === "offline" || mode === "retrying" || mode === "loggedout")) {
+    // Moving within the exam keeps them too (offline pages): no warning then.
+    if (queue.count() && !navigation.moving() &&
+        ["offline", "unavailable", "retrying", "loggedout"].indexOf(mode) >= 0) {
       event.preventDefault();
       event.returnValue = t("leave_unsaved");
       return event.returnValue;

@@ -1,5 +1,7 @@
 /* Moving around the exam: Next / Back / the overview (Alt+← / Alt+→), the flag (Alt+M) and the
- * submit form — each sends what is queued first (briefly), then goes. */
+ * submit form — each sends what is queued first (briefly), then goes. Offline, the pages come from
+ * the attempt's service worker (exam/offline.js) and the queue stays on this computer, so moving
+ * within the exam is never "leaving with unsaved answers". */
 
 /** Resolve after ``promise`` or after ``ms``, whichever comes first. */
 export function withTimeout(promise, ms) {
@@ -10,12 +12,16 @@ export function withTimeout(promise, ms) {
  * @param exam {pending() -> number, flush() -> Promise, flagButton: element or null}
  */
 export function wireNavigation(exam) {
-  const go = (url) => { withTimeout(exam.flush(), 2500).then(() => { window.location.assign(url); }); };
+  let moving = false;
+  const go = (url) => {
+    moving = true;
+    withTimeout(exam.flush(), 2500).then(() => { window.location.assign(url); });
+  };
   document.addEventListener("click", (event) => {
     const link = event.target.closest("a[data-exam-nav]");
     if (!link || event.defaultPrevented || event.button !== 0 || event.ctrlKey || event.metaKey ||
         event.shiftKey) { return; }
-    if (!exam.pending()) { return; }
+    if (!exam.pending()) { moving = true; return; }
     event.preventDefault();
     go(link.href);
   });
@@ -45,4 +51,5 @@ export function wireNavigation(exam) {
       });
     });
   }
+  return {moving: () => moving};
 }
