@@ -181,7 +181,7 @@ def save(attempt_id: int):
     except AnswerError as exc:
         # A client bug, never the candidate's fault: keep a trace for whoever investigates.
         current_app.logger.warning("attempt %s: save refused: %s", attempt.id, exc.message)
-        return jsonify(exc.to_json()), 422
+        return jsonify(**exc.to_json(), last_seq=attempt.last_seq), 422
     except AttemptError as exc:
         return jsonify(error=exc.message, state=exc.state or attempt.state,
                        redirect=url_for("exams.done", attempt_id=attempt.id)), exc.status

@@ -197,8 +197,7 @@ function start() {
         if (result.status === 422) {
           // One answer has a shape the server refuses: drop it (it would block the rest), say
           // which, and send the others at once.
-          queue.reject(batch, data);
-          say(t("rejected", {error: data.error || ""}), true);
+          if (queue.reject(batch, data)) { say(t("rejected", {error: data.error || ""}), true); }
           mode = "saved";
           if (queue.count()) { schedule(100); }
           return false;

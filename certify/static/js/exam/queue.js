@@ -131,8 +131,17 @@ export class SaveQueue {
   /**
    * The server refused one answer's shape (HTTP 422, ``data`` names position and record): drop
    * that answer (it would block the others); if it cannot be told apart, drop what was sent.
+   * A refused sequence number (``field`` "seq") drops nothing: the queue renumbers after the
+   * server's ``last_seq``. Returns whether something was dropped.
    */
   reject(batch, data) {
+    if (data && data.field === "seq") {
+      // The numbering is off (a corrupted or foreign local copy): renumber after the server's
+      // newest and send everything again; no answer is dropped for it.
+      this.seq = Number(data.last_seq) || 0;
+      this.persist();
+      return false;
+    }
     const keys = Object.keys(batch.sent);
     const bad = keys.filter((k) => {
       const e = this.pending[k];
@@ -141,6 +150,7 @@ export class SaveQueue {
     });
     (bad.length ? bad : keys).forEach((k) => { delete this.pending[k]; });
     this.persist();
+    return true;
   }
 
   /** The attempt is over (submitted or voided): forget what is queued. */
