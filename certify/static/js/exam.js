@@ -407,6 +407,10 @@ function start() {
    * Show the answers the server holds for this page where nothing is queued here: another tab or
    * device may have changed them (``answers``: the state's [{position, record, value}]).
    */
+  function typing() {
+    const el = document.activeElement;
+    return !!el && itemRoot.contains(el) && el.matches('input[type="text"], textarea');
+  }
   function showCurrent(answers) {
     if (!itemRoot) { return; }
     let remount = false;
@@ -417,7 +421,7 @@ function start() {
           if (a.value === null) { delete values[a.record]; } else { values[a.record] = a.value; }
           remount = true;
         }
-      } else if (item.type !== "practical" && !itemRoot.contains(document.activeElement) &&
+      } else if (item.type !== "practical" && !typing() &&
                  JSON.stringify(item.read()) !== JSON.stringify(a.value)) {
         item.write(a.value);
         mark(position, item.isAnswered(a.value), null);
