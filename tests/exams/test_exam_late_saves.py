@@ -114,6 +114,8 @@ def test_the_invigilator_accepts_a_late_answer_and_the_attempt_is_regraded(
                                 "entered_at": _entered(attempt.deadline_dt - timedelta(seconds=3))}])
     before = result_of(attempt.id).score
     staff = login_as(examiner)
+    listing = staff.get(f"/invigilate/sittings/{setup.sitting.id}").text
+    assert "1 late answer to decide" in listing
     url = f"/invigilate/sittings/{setup.sitting.id}/attempts/{attempt.id}"
     page = staff.get(url).text
     assert "Answers delivered after the submission" in page and "Accept" in page
