@@ -29,7 +29,7 @@ from certify.auth.decorators import role_required
 from certify.auth.models import Role
 from certify.db import db
 from certify.exams import operations, supply
-from certify.exams.attempts import AttemptError, expiry, invigilation, reading
+from certify.exams.attempts import AttemptError, expiry, invigilation, late, reading
 from certify.exams.blueprint import FormBlueprint
 from certify.exams.definition_editor import DefinitionEditor
 from certify.exams.forms import (
@@ -357,8 +357,11 @@ def _render_attempt(sitting: Sitting, attempt: Any, **context: Any) -> str:
     context.setdefault("time_form", AddTimeForm(formdata=None))
     context.setdefault("void_form", VoidForm(formdata=None))
     statuses = reading.overview(attempt)
+    lates = late.late_answers(attempt)
+    context.setdefault("late_form", FlaskForm(formdata=None))
     return render_template("exams/invigilate/attempt.html", sitting=sitting, attempt=attempt,
-                           events=events, statuses=statuses,
+                           events=events, statuses=statuses, late_answers=lates,
+                           late_stored=late.stored_values(attempt, lates),
                            answered=sum(1 for s in statuses if s.answered),
                            remaining=expiry.clock(attempt)["remaining_seconds"], **context)
 
@@ -408,3 +411,32 @@ def void(sitting_id: int, attempt_id: int):
             return redirect(url_for("exam_admin.invigilate_attempt", sitting_id=sitting.id,
                                     attempt_id=attempt.id))
     return _render_attempt(sitting, attempt, void_form=form, void_error=error), 422
+
+
+@bp.route("/invigilate/sittings/<int:sitting_id>/attempts/<int:attempt_id>/late",
+          methods=["POST"])
+@role_required(*STAFF)
+def decide_late(sitting_id: int, attempt_id: int):
+    """Accept or reject one answer delivered after the submission (form: ``late_id``,
+    ``decision`` = ``accept`` | ``reject``)."""
+    sitting, attempt = _sitting_attempt_or_404(sitting_id, attempt_id)
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    decision = request.form.get("decision")
+    late_id = request.form.get("late_id", type=int)
+    answer = late.late_answer(attempt, late_id) if late_id is not None else None
+    if answer is None or decision not in ("accept", "reject"):
+        flash(_("Choose a late answer of this attempt and accept or reject it."), "error")
+    else:
+        position = answer.attempt_item.position
+        try:
+            late.decide(answer, decision == "accept", actor=current_user)
+        except AttemptError as exc:
+            flash(exc.message, "error")
+        else:
+            flash(_("The late answer to question %(position)s is accepted; the attempt is "
+                    "regraded.", position=position) if decision == "accept" else
+                  _("The late answer to question %(position)s is rejected.", position=position),
+                  "success")
+    return redirect(url_for("exam_admin.invigilate_attempt", sitting_id=sitting.id,
+                            attempt_id=attempt.id) + "#late-answers")

@@ -265,3 +265,46 @@ class Response(db.Model):
     attempt_item: Mapped[AttemptItem] = relationship(back_populates="responses")
 
     __table_args__ = (sa.UniqueConstraint("attempt_item_id", "record_key"),)
+
+
+class LateAnswerStatus(enum.StrEnum):
+    PENDING = "pending"
+    ACCEPTED = "accepted"
+    REJECTED = "rejected"
+
+
+class LateAnswer(db.Model):
+    """An answer the candidate entered before the deadline that reached the server only after the
+    attempt was submitted (a network or server outage across the deadline).
+
+    It never counts on its own: an invigilator accepts it (it then becomes the item's
+    :class:`Response` and the attempt is regraded) or rejects it; both are audited. One per answer
+    (item and record): a later delivery of the same answer, entered later, replaces a pending one.
+    """
+
+    __tablename__ = "late_answer"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    attempt_id: Mapped[int] = mapped_column(sa.ForeignKey("attempt.id", ondelete="CASCADE"),
+                                            index=True)
+    attempt_item_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("attempt_item.id", ondelete="CASCADE"))
+    record_key: Mapped[str] = mapped_column(sa.String(64), default="")
+    value: Mapped[Any] = mapped_column(JSONType)
+    answered: Mapped[bool] = mapped_column(default=True)
+    #: When the candidate's browser says the answer was entered (the server's time as the page
+    #: knew it); always before the attempt's deadline, or it is not accepted for delivery.
+    entered_dt: Mapped[datetime] = mapped_column(UTCDateTime)
+    received_dt: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
+    status: Mapped[str] = mapped_column(sa.String(20), default=LateAnswerStatus.PENDING.value)
+    decided_dt: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    decided_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
+
+    attempt_item: Mapped[AttemptItem] = relationship()
+    decided_by: Mapped[User | None] = relationship()
+
+    __table_args__ = (
+        sa.UniqueConstraint("attempt_item_id", "record_key"),
+        sa.CheckConstraint("status IN ('pending', 'accepted', 'rejected')",
+                           name="late_status_known"),
+    )

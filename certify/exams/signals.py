@@ -9,6 +9,9 @@ called as ``receiver(app, attempt_id=…)``:
   committed. Grading connects here.
 - ``attempt_voided`` — an invigilator voided an attempt (``reason=…`` is passed too), after the
   commit. A voided attempt is never graded; grading may drop a result it made earlier.
+- ``late_answer_accepted`` — an invigilator accepted an answer delivered after the submission
+  (``actor_id=…``, ``reason=…``), after the commit: the answer is now the attempt's; grading
+  regrades the attempt.
 
 Each send runs after the commit in a transaction of its own (:func:`certify.db.after_commit`, queued
 by :func:`certify.exams.attempts.expiry.announce`): an exception in a receiver is logged and its
@@ -23,3 +26,4 @@ _signals = Namespace()
 
 attempt_submitted = _signals.signal("attempt-submitted")
 attempt_voided = _signals.signal("attempt-voided")
+late_answer_accepted = _signals.signal("late-answer-accepted")

@@ -31,6 +31,9 @@ def exam_strings() -> dict[str, str]:
         "time_up": _("Time is up. Submitting your exam…"),
         "time_up_offline": _("Time is up, but this computer is offline. Reconnect now so that "
                              "your last answers can still be sent."),
+        "time_up_unsaved": _("Time is up. {n} answer(s) you entered could not be saved in time: "
+                             "they stay on this computer and are delivered late, for the "
+                             "invigilator to decide. Tell the invigilator."),
         "closed": _("This exam has ended. Taking you to the confirmation page…"),
         "submitting": _("Submitting…"),
         "submit_failed": _("Submitting did not work: {error}. Your answers are saved; please try "

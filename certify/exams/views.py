@@ -9,6 +9,8 @@ Routes (all for the candidate who owns the attempt; anyone else gets 404):
 - ``POST /attempts/<id>/answers`` — autosave (JSON, header ``X-CSRFToken``);
 - ``GET/POST /attempts/<id>/submit`` — the list of unanswered and flagged items, and submitting
   (form, or JSON ``{"reason": "candidate" | "deadline"}``);
+- ``POST /attempts/<id>/late`` — answers entered before the deadline that the page could deliver
+  only after the attempt was submitted (JSON; kept for the invigilator, :mod:`.attempts.late`);
 - ``GET /attempts/<id>/done`` — the confirmation;
 - ``GET /attempts/<id>/offline-sw.js`` — the service worker that keeps this attempt's pages for
   offline navigation (static/js/exam/offline-sw.js; its scope is the attempt's URLs).
@@ -44,7 +46,15 @@ from certify.banks.render import candidate_item
 from certify.db import db
 from certify.exams import strings
 from certify.exams.answers import AnswerError
-from certify.exams.attempts import AttemptError, autosave, expiry, reading, starting, submitting
+from certify.exams.attempts import (
+    AttemptError,
+    autosave,
+    expiry,
+    late,
+    reading,
+    starting,
+    submitting,
+)
 from certify.exams.forms import StartForm
 from certify.exams.models import Attempt, AttemptState, SubmitReason
 from certify.exams.timing import allowed_minutes
@@ -208,7 +218,7 @@ def save(attempt_id: int):
     except AnswerError as exc:
         # A client bug, never the candidate's fault: keep a trace for whoever investigates.
         current_app.logger.warning("attempt %s: save refused: %s", attempt.id, exc.message)
-        return jsonify(exc.to_json()), 422
+        return jsonify(**exc.to_json(), last_seq=attempt.last_seq), 422
     except AttemptError as exc:
         return jsonify(error=exc.message, state=exc.state or attempt.state,
                        redirect=url_for("exams.done", attempt_id=attempt.id)), exc.status
@@ -249,6 +259,23 @@ def submit(attempt_id: int):
     return _closed(attempt)
 
 
+@bp.route("/attempts/<int:attempt_id>/late", methods=["POST"])
+@role_required(Role.CANDIDATE)
+def deliver_late(attempt_id: int):
+    attempt = reading.candidate_attempt(attempt_id, current_user)
+    if attempt is None:
+        abort(404)
+    try:
+        received = late.deliver(attempt, request.get_json(silent=True))
+    except AnswerError as exc:
+        current_app.logger.warning("attempt %s: late delivery refused: %s", attempt.id, exc.message)
+        return jsonify(exc.to_json()), 422
+    except AttemptError as exc:
+        return jsonify(error=exc.message, state=exc.state or attempt.state), exc.status
+    db.session.commit()
+    return jsonify(ok=True, received=received, csrf_token=generate_csrf())
+
+
 @bp.route("/attempts/<int:attempt_id>/done")
 @role_required(Role.CANDIDATE)
 def done(attempt_id: int):
@@ -258,7 +285,8 @@ def done(attempt_id: int):
     return render_template("exams/done.html", attempt=attempt, exam=attempt.sitting.exam,
                            sitting=attempt.sitting, voided=attempt.state == AttemptState.VOIDED,
                            storage_key=f"certify-exam:{current_user.id}:{attempt.id}",
-                           statuses=reading.overview(attempt))
+                           statuses=reading.overview(attempt), late_answers=late.late_answers(attempt),
+                           late_url=url_for("exams.deliver_late", attempt_id=attempt.id))
 
 
 @bp.route("/attempts/<int:attempt_id>/offline-sw.js")

@@ -180,8 +180,8 @@ def _score_all(work: list[tuple[AttemptItem, ItemVersion]]) -> dict[int, ItemOut
 
 
 def regrade(*, sitting: Sitting | None = None, item_ref: str | None = None,
-            adopt_corrections: bool = False, reason: str, actor: User | None = None,
-            dry_run: bool = False) -> RegradeReport:
+            attempt: Attempt | None = None, adopt_corrections: bool = False, reason: str,
+            actor: User | None = None, dry_run: bool = False) -> RegradeReport:
     """Rescore the submitted attempts of a sitting, or every attempt that used one item.
 
     With both, only that item in that sitting. Attempts not graded yet are graded. Each result's
@@ -189,6 +189,7 @@ def regrade(*, sitting: Sitting | None = None, item_ref: str | None = None,
     (a pass turned into a fail withdraws them). All or nothing.
 
     :param item_ref: rescore only this item (its attempts in ``sitting``, or everywhere).
+    :param attempt: rescore only this submitted attempt (e.g. after a late answer was accepted).
     :param adopt_corrections: score against the newest approved version of corrected items.
     :param reason: why (required; kept with every revision).
     :param dry_run: compute the report and change nothing.
@@ -198,14 +199,18 @@ def regrade(*, sitting: Sitting | None = None, item_ref: str | None = None,
     if not reason:
         raise GradingError(_("Say why the results are regraded (the reason is kept with every "
                              "result's history)."))
-    if sitting is None and not item_ref:
+    if sitting is None and not item_ref and attempt is None:
         raise GradingError(_("Choose a sitting or an item to regrade."))
     item = None
     if item_ref:
         item = find_item(item_ref)
         if item is None:
             raise GradingError(_("There is no item %(ref)s.", ref=item_ref.strip()))
-    attempts = _attempts(sitting, item)
+    if attempt is not None:
+        sitting = attempt.enrolment.sitting
+        attempts = [attempt] if attempt.state == AttemptState.SUBMITTED.value else []
+    else:
+        attempts = _attempts(sitting, item)
     if not attempts:
         raise GradingError(_("There are no submitted attempts to regrade."))
     savepoint = db.session.begin_nested()

@@ -10,9 +10,11 @@ from typing import Any
 from flask import Flask
 from flask_babel import lazy_gettext as _l
 
-from certify.auth.models import Role
-from certify.exams.signals import attempt_submitted, attempt_voided
-from certify.grading import cli, demo, on_submit, sitting_results, views
+from certify.auth.models import Role, User
+from certify.db import db
+from certify.exams.models import Attempt
+from certify.exams.signals import attempt_submitted, attempt_voided, late_answer_accepted
+from certify.grading import cli, demo, on_submit, regrading, sitting_results, views
 from certify.grading.candidate import my_attempts
 from certify.grading.display import points_text
 from certify.grading.marking import queue
@@ -43,6 +45,15 @@ def _on_attempt_voided(sender: Flask, attempt_id: int, **extra: Any) -> None:
     on_submit.attempt_voided(attempt_id)
 
 
+def _on_late_answer_accepted(sender: Flask, attempt_id: int, actor_id: int | None = None,
+                             reason: str = "", **extra: Any) -> None:
+    """An invigilator accepted an answer delivered after the submission: regrade the attempt."""
+    attempt = db.session.get(Attempt, attempt_id)
+    if attempt is not None:
+        regrading.regrade(attempt=attempt, reason=reason or "late answer accepted",
+                          actor=db.session.get(User, actor_id) if actor_id else None)
+
+
 def init_app(app: Flask) -> None:
     app.register_blueprint(views.bp)
     app.add_template_filter(points_text, "points")
@@ -58,5 +69,6 @@ def init_app(app: Flask) -> None:
                                   _admin_panel, order=40))
     attempt_submitted.connect(_on_attempt_submitted, sender=app, weak=False)
     attempt_voided.connect(_on_attempt_voided, sender=app, weak=False)
+    late_answer_accepted.connect(_on_late_answer_accepted, sender=app, weak=False)
     app.cli.add_command(cli.regrade_command)
     demo.init_app(app)

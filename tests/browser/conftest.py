@@ -194,3 +194,20 @@ def live_server(app: Flask, app_factory: Callable[..., Flask]) -> Iterator[LiveS
     url, stop = _serve(served)
     yield LiveServer(served, url)
     stop()
+
+
+@pytest.fixture
+def live_server_with(app: Flask, app_factory: Callable[..., Flask]) -> Iterator[Callable[..., LiveServer]]:
+    """Return ``start(**config)``: the live app (as ``live_server``) with settings of the test's
+    own, e.g. a short exam grace period."""
+    stops: list[Callable[[], None]] = []
+
+    def start(**config: Any) -> LiveServer:
+        served = app_factory(WTF_CSRF_ENABLED=True, **config)
+        url, stop = _serve(served)
+        stops.append(stop)
+        return LiveServer(served, url)
+
+    yield start
+    for stop in stops:
+        stop()

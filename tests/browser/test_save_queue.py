@@ -117,3 +117,21 @@ def test_the_countdown_has_the_servers_format(page, harness):
 
 
     assert shown == [format_clock(s) for s in (0, 0.2, 59, 600, 3599, 3600, 5405, -3)]
+
+
+def test_a_refused_sequence_number_renumbers_and_drops_nothing(page, harness):
+    """Issue 13 §15: a save numbered far ahead of the server is refused (422, field "seq"); the
+    queue keeps every answer and numbers the next save after the server's last_seq."""
+    result = run(page, harness, """
+      const q = new SaveQueue(storage, "k", 0);
+      q.seq = 2 ** 62 - 2;  // a corrupted local copy
+      q.answer(1, null, "A");
+      q.answer(2, "r01", ["x"]);
+      const batch = q.batch();
+      const dropped = q.reject(batch, {error: "too far", field: "seq", position: null,
+                                       record: null, last_seq: 12});
+      const again = q.batch();
+      return {dropped: dropped, kept: Object.keys(q.pending).sort(), seq: again.body.seq,
+              stored: new SaveQueue(storage, "k", 0).count()};
+    """)
+    assert result == {"dropped": False, "kept": ["1|", "2|r01"], "seq": 13, "stored": 2}

@@ -120,6 +120,8 @@ OBJECTS: dict[tuple[str, str], Any] = {
     ("exams.submit", "POST"): Owned(attempt, json=True, data=lambda w, p: {"reason": "candidate"}),
     ("exams.done", "GET"): Owned(attempt),
     ("exams.offline_worker", "GET"): Owned(attempt),
+    ("exams.deliver_late", "POST"): Owned(attempt, json=True, data=lambda w, p: {
+        "answers": [{"position": 1, "record": None, "value": "D", "entered_at": 0}]}),
     ("grading.my_result", "GET"): Owned(lambda w, p: {"attempt_id": w.past_attempt[p]}),
     # Certificates: their holders and administrators
     ("certificates.download_pdf", "GET"): Holder(lambda w, p: {"certificate_id":
@@ -171,7 +173,8 @@ OBJECTS: dict[tuple[str, str], Any] = {
     **{(endpoint, method): Staff(invigilated, INVIGILATION, mismatched=[
         lambda w: {"sitting_id": w.sittings["past"], "attempt_id": w.attempt["candidate"]}])
        for endpoint, method in [("exam_admin.invigilate_attempt", "GET"),
-                                ("exam_admin.add_time", "POST"), ("exam_admin.void", "POST")]},
+                                ("exam_admin.add_time", "POST"), ("exam_admin.void", "POST"),
+                                ("exam_admin.decide_late", "POST")]},
     ("grading.admin_attempt", "GET"): Staff(lambda w: {"attempt_id": w.past_attempt["candidate"]},
                                             ADMIN),
     ("grading.regrade_report", "GET"): Staff(lambda w: {"regrade_id": w.regrade_id}, ADMIN),

@@ -39,6 +39,10 @@ from certify.exams.models import Attempt, AttemptItem, Response
 MAX_ENTRIES = 2000
 #: Largest client sequence number (BigInteger, with room to spare).
 MAX_SEQ = 2**62
+#: How far ahead of the attempt's newest sequence number a save may be numbered (contracts §3): a
+#: page numbers its saves one by one, so a larger jump is a broken or hostile client, and accepting
+#: it would let one save use up the numbers every later save needs.
+SEQ_WINDOW = 100_000
 
 
 @dataclass
@@ -125,6 +129,11 @@ def save_answers(attempt: Attempt, payload: Any) -> dict[str, Any]:
     if attempt.state != IN_PROGRESS:
         raise AttemptError(closed_message(attempt), state=attempt.state)
     save = parse_save(payload)
+    if save.seq > (attempt.last_seq or 0) + SEQ_WINDOW:
+        raise AnswerError(_("The save's sequence number %(seq)s is more than %(window)s ahead of the "
+                            "newest one of this attempt (%(last)s); number it after %(last)s.",
+                            seq=save.seq, window=SEQ_WINDOW, last=attempt.last_seq or 0),
+                          field="seq")
     items = {ai.position: ai for ai in attempt_items(attempt)}
     checked: list[tuple[AttemptItem, str, Any, bool]] = []
     for position, record, value in save.answers:

@@ -21,6 +21,8 @@ from certify.exams.models import (
     AttemptItem,
     AttemptState,
     Enrolment,
+    LateAnswer,
+    LateAnswerStatus,
     Response,
     Sitting,
 )
@@ -41,6 +43,8 @@ class InvigilatorRow:
     total: int = 0
     remaining_seconds: float | None = None
     last_saved: datetime | None = None
+    #: Answers delivered after the submission, waiting for the invigilator's decision.
+    late_pending: int = 0
 
 
 def sitting_rows(sitting: Sitting) -> list[InvigilatorRow]:
@@ -53,7 +57,13 @@ def sitting_rows(sitting: Sitting) -> list[InvigilatorRow]:
     answered: dict[int, int] = {}
     totals: dict[int, int] = {}
     last: dict[int, datetime] = {}
+    late: dict[int, int] = {}
     if ids:
+        late = dict(db.session.execute(
+            sa.select(LateAnswer.attempt_id, sa.func.count())
+            .where(LateAnswer.attempt_id.in_(ids),
+                   LateAnswer.status == LateAnswerStatus.PENDING.value)
+            .group_by(LateAnswer.attempt_id)).all())
         answered = dict(db.session.execute(
             sa.select(Response.attempt_id, sa.func.count(sa.distinct(Response.attempt_item_id)))
             .where(Response.attempt_id.in_(ids), Response.answered.is_(True))
@@ -77,7 +87,7 @@ def sitting_rows(sitting: Sitting) -> list[InvigilatorRow]:
         rows.append(InvigilatorRow(
             enrolment, attempt, status, answered.get(attempt.id, 0), totals.get(attempt.id, 0),
             timing.remaining_seconds(now, attempt.deadline_dt) if status == "in_progress" else None,
-            saved))
+            saved, late.get(attempt.id, 0)))
     return rows
 
 

@@ -31,7 +31,7 @@ import {ItemAnswer, fill, markOverview} from "./exam/answers.js";
 import {ServerClock} from "./exam/clock.js";
 import {withTimeout, wireNavigation} from "./exam/navigation.js";
 import {SavedCopy, forgetAttempt, isOfflineCopy, keepPagesOffline} from "./exam/offline.js";
-import {SaveQueue} from "./exam/queue.js";
+import {SaveQueue, keyOf} from "./exam/queue.js";
 
 function readJSON(id) {
   const el = document.getElementById(id);
@@ -43,15 +43,98 @@ function storage() {
   try { return window.localStorage; } catch (e) { return null; } // private mode
 }
 
+/**
+ * The confirmation page: answers still queued on this computer (entered before the deadline, not
+ * acknowledged in time) are sent as a late delivery (docs/contracts.md §3). Each leaves the local
+ * copy only once the server answered for it; the page says which are waiting, kept for the
+ * invigilator, or refused, and keeps trying while the server cannot be reached.
+ */
+function deliverLate(done) {
+  const S = readJSON("exam-done-strings") || {};
+  const t = (key, params) => fill(S[key] || key, params);
+  const queue = new SaveQueue(storage(), done.dataset.storageKey, 0);
+  const box = document.getElementById("exam-done-local");
+  const list = document.getElementById("exam-done-local-list");
+  const status = document.getElementById("exam-done-local-status");
+  const safe = document.getElementById("exam-done-safe");
+  const name = (e) => (e.record === null || e.record === undefined ?
+    t("question", {n: e.position}) : t("question_record", {n: e.position, record: e.record}));
+  const show = (text, problems) => {
+    if (!box) { return; }
+    box.hidden = false;
+    if (safe) { safe.hidden = true; }
+    if (list) {
+      list.textContent = "";
+      Object.keys(queue.pending).forEach((k) => {
+        const li = document.createElement("li");
+        li.textContent = name(queue.pending[k]);
+        list.appendChild(li);
+      });
+      (problems || []).forEach((p) => {
+        const li = document.createElement("li");
+        li.className = "is-refused";
+        li.textContent = p;
+        list.appendChild(li);
+      });
+    }
+    if (status) { status.textContent = text; }
+  };
+  const forget = () => {
+    try { window.localStorage.removeItem(done.dataset.storageKey); } catch (e) { /* private mode */ }
+  };
+  if (!Object.keys(queue.pending).length) { forget(); return; }
+  let backoff = 0;
+  const send = () => {
+    const entries = queue.late();
+    show(t("late_waiting", {n: entries.length}));
+    const csrf = (document.querySelector('meta[name="csrf-token"]') || {}).content || "";
+    window.fetch(done.dataset.lateUrl, {
+      method: "POST", credentials: "same-origin", cache: "no-store",
+      headers: {"Accept": "application/json", "Content-Type": "application/json", "X-CSRFToken": csrf},
+      body: JSON.stringify({answers: entries})
+    }).then((response) => {
+      const type = response.headers.get("Content-Type") || "";
+      if (type.indexOf("application/json") < 0) { throw new Error("status " + response.status); }
+      return response.json().then((data) => ({status: response.status, data: data}));
+    }).then((result) => {
+      const data = result.data || {};
+      if (result.status === 200) {
+        const refused = (data.received || []).filter((r) => r.status === "refused")
+          .map((r) => r.error || "");
+        queue.settle((data.received || []).map((r) => keyOf(r.position, r.record)));
+        if (!queue.count()) { forget(); }
+        if ((data.received || []).some((r) => r.status === "pending")) {
+          window.location.reload(); // the page lists what the invigilator will decide on
+        } else if (refused.length) {
+          show(t("late_refused"), refused);
+        } else if (box) { box.hidden = true; if (safe) { safe.hidden = false; } }
+        return;
+      }
+      if (result.status === 409 || result.status === 422) {
+        // The server will not take them (the attempt was voided or submitted by the candidate,
+        // or an answer is malformed): say so, name them, and stop.
+        show(t("late_not_taken", {error: data.error || ""}));
+        queue.settle(Object.keys(queue.pending));
+        forget();
+        return;
+      }
+      throw new Error("status " + result.status);
+    }).catch(() => {
+      backoff = Math.min(30000, backoff ? backoff * 2 : 2000);
+      show(t("late_retrying", {n: queue.count()}));
+      window.setTimeout(send, backoff);
+    });
+  };
+  send();
+}
+
 function start() {
-  // The confirmation page: forget this attempt's local queue (shared exam-room computers).
+  // The confirmation page: deliver what is still queued, then forget this attempt's local copy.
   const done = document.getElementById("exam-done");
   if (done && done.dataset.storageKey) {
-    try {
-      window.localStorage.removeItem(done.dataset.storageKey);
-      window.localStorage.removeItem(done.dataset.storageKey + ":saved");
-    } catch (e) { /* private mode */ }
+    try { window.localStorage.removeItem(done.dataset.storageKey + ":saved"); } catch (e) { /* private mode */ }
     forgetAttempt(done.dataset.offlineScope);
+    deliverLate(done);
     return;
   }
 
@@ -185,9 +268,10 @@ function start() {
   }
 
   function goDone(url) {
+    // What is still queued stays on this computer: the confirmation page delivers it late.
     closed = true;
     mode = "closed";
-    queue.clear();
+    queue.persist();
     window.location.assign(url || config.urls.done);
   }
 
@@ -222,8 +306,7 @@ function start() {
         if (result.status === 422) {
           // One answer has a shape the server refuses: drop it (it would block the rest), say
           // which, and send the others at once.
-          queue.reject(batch, data);
-          say(t("rejected", {error: data.error || ""}), true);
+          if (queue.reject(batch, data)) { say(t("rejected", {error: data.error || ""}), true); }
           mode = "saved";
           if (queue.count()) { schedule(100); }
           return false;
@@ -254,7 +337,7 @@ function start() {
 
   function queueAnswer(pos, record, value, delay) {
     if (closed || finishing) { return; }
-    queue.answer(pos, record, value);
+    queue.answer(pos, record, value, clock.now());
     if (["offline", "unavailable", "loggedout", "retrying"].indexOf(mode) < 0) { mode = "saved"; }
     showStatus();
     if (!inFlight) { schedule(delay === undefined ? 800 : delay); }
@@ -262,7 +345,7 @@ function start() {
 
   function queueFlag(pos, flagged) {
     if (closed || finishing) { return; }
-    queue.flag(pos, flagged);
+    queue.flag(pos, flagged, clock.now());
     showStatus();
     if (!inFlight) { schedule(300); }
   }
@@ -277,6 +360,7 @@ function start() {
       savedCopy.fromState(result.data);
       if (result.data.csrf_token) { csrf = result.data.csrf_token; }
       queue.seen(result.data.last_seq);
+      showCurrent(result.data.answers || []);
       if (mode === "offline" || mode === "loggedout" || mode === "unavailable") { mode = "saved"; }
       showStatus();
       if (queue.count()) { schedule(100); }
@@ -328,9 +412,12 @@ function start() {
 
   // Practical tasks: the labeling widget (contracts §4); one save entry per record.
   const widgetRoot = itemRoot && item.type === "practical" ? itemRoot.querySelector(".task-widget") : null;
+  let widget = null;
+  let mountWidget = null;
+  const values = {};
   if (widgetRoot) {
     const task = readJSON("task-data") || {};
-    const values = Object.assign({}, task.values || {});
+    Object.assign(values, task.values || {});
     if (offlineCopy) {
       savedCopy.answers().forEach((a) => {
         if (a.position === position && a.record !== null && a.record !== undefined) {
@@ -344,15 +431,17 @@ function start() {
         if (entry.value === null) { delete values[entry.record]; } else { values[entry.record] = entry.value; }
       }
     });
-    const mountWidget = () => {
+    mountWidget = () => {
       if (!window.CertifyWidgets) { return false; }
-      window.CertifyWidgets.mount(widgetRoot, {
+      if (widget && widget.destroy) { widget.destroy(); }
+      widget = window.CertifyWidgets.mount(widgetRoot, {
         task: task.task || {task_type: widgetRoot.getAttribute("data-task-type"), config: task.config},
         records: task.records || [],
         values: values,
         readOnly: false,
         strings: readJSON("widget-strings") || {},
         onChange: (recordId, value) => {
+          if (value === null || value === undefined) { delete values[recordId]; } else { values[recordId] = value; }
           mark(position, true, null);
           queueAnswer(position, String(recordId), value === undefined ? null : value, 600);
         }
@@ -360,6 +449,54 @@ function start() {
       return true;
     };
     if (!mountWidget()) { window.addEventListener("load", mountWidget); }
+  }
+
+  /**
+   * Show the answers the server holds for this page where nothing is queued here: another tab or
+   * device may have changed them (``answers``: the state's [{position, record, value}]).
+   */
+  function typing() {
+    const el = document.activeElement;
+    return !!el && itemRoot.contains(el) && el.matches('input[type="text"], textarea');
+  }
+  function showCurrent(answers) {
+    if (!itemRoot) { return; }
+    let remount = false;
+    answers.forEach((a) => {
+      if (a.position !== position || queue.entry(position, a.record)) { return; }
+      if (item.type === "practical" && a.record !== null && a.record !== undefined) {
+        if (JSON.stringify(values[a.record]) !== JSON.stringify(a.value)) {
+          if (a.value === null) { delete values[a.record]; } else { values[a.record] = a.value; }
+          remount = true;
+        }
+      } else if (item.type !== "practical" && !typing() &&
+                 JSON.stringify(item.read()) !== JSON.stringify(a.value)) {
+        item.write(a.value);
+        mark(position, item.isAnswered(a.value), null);
+      }
+    });
+    if (remount && mountWidget && !widgetRoot.contains(document.activeElement)) { mountWidget(); }
+  }
+
+  /** Another tab of this attempt changed the queue: take its entries for this page too. */
+  function takeFromOtherTab() {
+    const changed = queue.sync();
+    if (!changed.length) { return; }
+    let remount = false;
+    changed.forEach((k) => {
+      const entry = queue.pending[k];
+      if (!entry || entry.position !== position) { return; }
+      if (entry.record === null || entry.record === undefined) {
+        if (item.type !== "practical") { item.write(entry.value); }
+        mark(position, item.isAnswered(entry.value), null);
+      } else {
+        if (entry.value === null) { delete values[entry.record]; } else { values[entry.record] = entry.value; }
+        remount = true;
+      }
+    });
+    if (remount && mountWidget) { mountWidget(); }
+    showStatus();
+    if (queue.count() && !inFlight && !closed) { schedule(300); }
   }
 
   // --- Flag ---------------------------------------------------------------------------------------
@@ -397,10 +534,22 @@ function start() {
     finishing = true;
     say(t("time_up"), true);
     document.body.classList.add("exam-time-up");
+    // The server accepts saves until the deadline + its grace period: until then (less a margin
+    // for the request itself) the page keeps sending what is queued and submits only once all of
+    // it is acknowledged. What is still queued after that is kept and delivered late (the
+    // confirmation page sends it; the invigilator decides), never deleted.
+    const graceEnd = () => clock.deadline + Math.max(0, (config.graceSeconds || 0) - 3) * 1000;
     const attempt = () => {
       if (closed) { return; }
-      // Queued answers are still accepted within the grace period: send them, then submit.
-      withTimeout(flush(), 8000).then(submitNow).catch(() => {
+      const left = graceEnd() - clock.now();
+      if (queue.count() && left > 0) {
+        withTimeout(flush(), left).then(() => {
+          window.setTimeout(attempt, queue.count() ? 1000 : 0);
+        });
+        return;
+      }
+      if (queue.count()) { say(t("time_up_unsaved", {n: queue.count()}), true); }
+      submitNow().catch(() => {
         say(t("time_up_offline"), true);
         window.setTimeout(attempt, 3000);
       });
@@ -413,6 +562,9 @@ function start() {
   window.addEventListener("online", () => { if (!closed) { refreshState(); } });
   window.addEventListener("offline", () => { mode = "offline"; showStatus(); });
   window.addEventListener("pagehide", () => queue.persist());
+  window.addEventListener("storage", (event) => {
+    if (event.key === config.storageKey && !closed) { takeFromOtherTab(); }
+  });
   window.addEventListener("beforeunload", (event) => {
     // Queued answers are kept on this computer, but warn when they could not reach the server.
     // Moving within the exam keeps them too (offline pages): no warning then.
