@@ -65,3 +65,18 @@ def test_closing_a_sitting_with_an_attempt_in_progress(app, make_user, live_serv
     assert attempt.state == AttemptState.SUBMITTED.value
     db.session.rollback()
     assert saved(attempt_id)[(1, None)] == "B"
+
+
+def test_times_in_the_browser_follow_the_sites_zone(app, live_server, page):
+    """Issue 12 §21: the page formats a moment in the site's zone, 24-hour, whatever the
+    browser's own zone (here a 12-hour en-US browser in New York)."""
+    context = page.context.browser.new_context(locale="en-US", timezone_id="America/New_York")
+    try:
+        other = context.new_page()
+        other.goto(f"{live_server.url}/login")
+        shown = other.evaluate("import('/static/js/sitetime.js')"
+                               ".then(m => [m.siteTime('2030-03-04T13:05:00Z'),"
+                               " m.siteTime('2030-03-04T13:05:09Z', true)])")
+    finally:
+        context.close()
+    assert shown == ["21:05", "21:05:09"]

@@ -31,6 +31,7 @@ import {ItemAnswer, fill, markOverview} from "./exam/answers.js";
 import {ServerClock} from "./exam/clock.js";
 import {withTimeout, wireNavigation} from "./exam/navigation.js";
 import {SaveQueue} from "./exam/queue.js";
+import {siteTime} from "./sitetime.js";
 
 function readJSON(id) {
   const el = document.getElementById(id);
@@ -184,7 +185,8 @@ function start() {
           queue.acknowledge(batch, data);
           backoff = 0;
           mode = "saved";
-          lastSavedAt = new Date().toLocaleTimeString([], {hour: "2-digit", minute: "2-digit"});
+          // The server's time of the save, in the site's zone, 24-hour (issue 12 §21).
+          lastSavedAt = siteTime(data.server_time || Date.now());
           if (queue.count()) { schedule(200); }
           return true;
         }
