@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 from flask import Flask
 from flask_login import current_user
 
+from certify.audit import action_label
 from certify.auth.forms import LanguageForm
 from certify.main import views
 from certify.registry import nav_tree
@@ -24,6 +25,7 @@ def time_zone_label(zone: str) -> str:
 
 def init_app(app: Flask) -> None:
     app.register_blueprint(views.bp)
+    app.add_template_filter(action_label, "audit_action")
 
     @app.context_processor
     def layout() -> dict[str, Any]:

@@ -33,7 +33,7 @@ def test_the_sitting_form_names_the_zone_and_stores_what_was_typed_in_it(app, se
 
 def test_every_page_names_the_zone(client):
     page = client.get("/login").text
-    assert 'data-time-zone="Asia/Shanghai"' in page
+    assert '<meta name="site-time-zone" content="Asia/Shanghai">' in page
     assert "All times are in Asia/Shanghai, UTC+08:00, 24-hour clock." in page
 
 

@@ -77,7 +77,7 @@ function start() {
     else if (mode === "loggedout") { text = t("logged_out"); }
     else if (mode === "retrying") { text = t("retrying"); }
     else if (mode === "saving") { text = t("saving"); }
-    else if (n > 0) { text = t("unsaved", {n: n}); }
+    else if (n > 0) { text = t(n === 1 ? "unsaved_one" : "unsaved", {n: n}); }
     else if (lastSavedAt) { text = t("saved_at", {time: lastSavedAt}); }
     else { text = t("saved"); }
     saveEl.textContent = text;
@@ -98,7 +98,7 @@ function start() {
   function syncClock(data, sentAt, receivedAt) {
     const added = clock.sync(data, sentAt, receivedAt);
     if (added) {
-      say(t("time_added", {minutes: added}));
+      say(t(added === 1 ? "time_added_one" : "time_added", {minutes: added}));
       // Earlier warnings may come again for the new deadline.
       queue.warned = {};
       queue.persist();

@@ -1,9 +1,10 @@
 /* The one rule for clock times in the browser (issue 12 §21): a moment is shown in the site's time
- * zone (<html data-time-zone>, the server's BABEL_DEFAULT_TIMEZONE, default Asia/Shanghai) in
+ * zone (<meta name="site-time-zone">, the server's BABEL_DEFAULT_TIMEZONE, default Asia/Shanghai) in
  * 24-hour format, never in the browser's zone or a 12-hour clock. An ES module. */
 
 export function siteZone() {
-  return document.documentElement.getAttribute("data-time-zone") || "Asia/Shanghai";
+  const meta = document.querySelector('meta[name="site-time-zone"]');
+  return (meta && meta.getAttribute("content")) || "Asia/Shanghai";
 }
 
 /** "HH:mm" (or "HH:mm:ss" with seconds) of a moment (a Date, an ISO string or a time value). */
