@@ -76,8 +76,8 @@ class ItemForm(FlaskForm):
         Regexp(r"^[A-Za-z0-9._-]+$", message=_l("Letters, digits, '.', '_' and '-' only."))],
         description=_l("Stable and unique, e.g. L4-2.2-031. It never changes."))
     units = SelectMultipleField(_l("Syllabus units"), validators=[InputRequired()],
-                                description=_l("Every unit the item assesses, at any level "
-                                               "(Ctrl/⌘-click to choose several)."))
+                                description=_l("Every unit the item assesses, at any level: tick "
+                                               "each one (search by code or title)."))
     difficulty = SelectField(_l("Difficulty"), coerce=int, choices=choices(DIFFICULTY_CHOICES),
                              default=3, description=_l("1 = easiest, 5 = hardest."))
     points = DecimalField(_l("Points"), default=Decimal(1), places=None,

@@ -20,7 +20,7 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
-from flask_babel import to_user_timezone, to_utc
+from flask_babel import ngettext, to_user_timezone, to_utc
 from flask_login import current_user
 from flask_wtf import FlaskForm
 
@@ -314,6 +314,29 @@ def withdraw(sitting_id: int, enrolment_id: int):
     else:
         flash(_("%(name)s is withdrawn from the sitting.", name=name), "success")
     return redirect(url_for("exam_admin.sitting", sitting_id=sitting_id) + "#enrolments")
+
+
+@bp.route("/admin/sittings/<int:sitting_id>/close", methods=["GET", "POST"])
+@role_required(ADMIN)
+def close_sitting(sitting_id: int):
+    """Close a sitting now: a confirmation page, then the action (see the use case's rule)."""
+    sitting = db.get_or_404(Sitting, sitting_id)
+    form = FlaskForm()
+    if request.method == "POST":
+        if not form.validate_on_submit():
+            abort(400)
+        try:
+            moved = invigilation.close_sitting_now(sitting, actor=current_user)
+        except AttemptError as exc:
+            flash(exc.message, "error")
+        else:
+            flash(ngettext("The sitting is closed; %(num)s attempt in progress ends now.",
+                           "The sitting is closed; %(num)s attempts in progress end now.",
+                           len(moved)), "success")
+        return redirect(url_for("exam_admin.sitting", sitting_id=sitting.id))
+    return render_template("exams/admin/close_sitting.html", sitting=sitting, form=form,
+                           running=len(invigilation.running_attempts(sitting)),
+                           grace=int(expiry.grace_seconds()))
 
 
 # Invigilation ------------------------------------------------------------------------------------

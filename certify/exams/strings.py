@@ -7,6 +7,7 @@ placeholders are filled in by the script.
 from __future__ import annotations
 
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 
 def exam_strings() -> dict[str, str]:
@@ -14,7 +15,10 @@ def exam_strings() -> dict[str, str]:
         "saving": _("Saving…"),
         "saved": _("All answers saved"),
         "saved_at": _("All answers saved at {time}"),
-        "unsaved": _("{n} change(s) not saved yet"),
+        "unsaved_one": ngettext("%(num)s change not saved yet", "%(num)s changes not saved yet",
+                                1).replace("1", "{n}", 1),
+        "unsaved": ngettext("%(num)s change not saved yet", "%(num)s changes not saved yet",
+                            2).replace("2", "{n}", 1),
         "offline": _("Offline. Your answers are kept on this computer and will be sent as soon "
                      "as the connection returns."),
         "server_unavailable": _("The server is unavailable at the moment. Your answers are kept "
@@ -42,6 +46,11 @@ def exam_strings() -> dict[str, str]:
         "unflag": _("Remove flag"),
         "flagged": _("Flagged"),
         "leave_unsaved": _("Some answers are not saved yet. Leave this page anyway?"),
-        "time_added": _("The invigilator has given you more time: {minutes} more minute(s)."),
+        "time_added_one": ngettext("The invigilator has given you more time: %(num)s more minute.",
+                                   "The invigilator has given you more time: %(num)s more "
+                                   "minutes.", 1).replace("1", "{minutes}", 1),
+        "time_added": ngettext("The invigilator has given you more time: %(num)s more minute.",
+                               "The invigilator has given you more time: %(num)s more minutes.",
+                               2).replace("2", "{minutes}", 1),
         "clock_label": _("Time left: {time}"),
     }

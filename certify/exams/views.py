@@ -141,7 +141,9 @@ def page_config(attempt: Attempt, position: int | None, item_type: str | None,
         "clock": expiry.clock(attempt),
         "lastSeq": attempt.last_seq,
         "graceSeconds": current_app.config["EXAM_GRACE_SECONDS"],
-        "warnings": list(WARNINGS),
+        # Only warnings inside the attempt's time: a 2-minute exam never says "10 minutes left".
+        "warnings": [w for w in WARNINGS
+                     if w < (attempt.deadline_dt - attempt.started_dt).total_seconds()],
         # One key per attempt and candidate: a shared exam-room computer keeps others' apart.
         "storageKey": f"certify-exam:{current_user.id}:{attempt.id}",
         # Offline navigation (issue 12 §6): the worker and the pages it keeps.

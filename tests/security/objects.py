@@ -158,6 +158,7 @@ OBJECTS: dict[tuple[str, str], Any] = {
     **{(endpoint, method): Staff(sitting, ADMIN) for endpoint, method in [
         ("exam_admin.sitting", "GET"), ("exam_admin.edit_sitting", "GET"),
         ("exam_admin.edit_sitting", "POST"), ("exam_admin.delete_sitting", "POST"),
+        ("exam_admin.close_sitting", "GET"), ("exam_admin.close_sitting", "POST"),
         ("exam_admin.enrol", "POST"), ("exam_admin.enrol_csv", "POST"),
         ("grading.admin_sitting", "GET"), ("grading.publish", "POST"),
         ("grading.progress", "GET"), ("grading.set_plan", "POST"), ("grading.regrade", "GET"),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
@@ -144,3 +144,46 @@ def void_attempt(attempt: Attempt, reason: str, *, actor: User) -> bool:
         announce(attempt_voided, [attempt.id], reason=reason.strip())
     db.session.refresh(attempt)
     return won
+
+
+def running_attempts(sitting: Sitting) -> list[Attempt]:
+    """The sitting's attempts still in progress."""
+    return list(db.session.scalars(
+        sa.select(Attempt).join(Enrolment).where(Enrolment.sitting_id == sitting.id,
+                                                 Attempt.state == IN_PROGRESS)))
+
+
+def close_sitting_now(sitting: Sitting, *, actor: User) -> list[Attempt]:
+    """Close a sitting's window now ("close sitting now"), in the caller's transaction.
+
+    Nobody can start afterwards, and every attempt still in progress gets the closing moment as
+    its deadline: the page's clock runs out, the page submits what it holds, and saves are accepted
+    for the grace period (``EXAM_GRACE_SECONDS``) after it, exactly as at an ordinary deadline;
+    after the grace period the server submits whatever is still in progress, as at the deadline
+    (reason ``server``). Audited as ``exam.sitting_closed``.
+
+    :return: the attempts whose deadline was brought forward.
+    :raise AttemptError: the sitting has not opened yet or is closed already.
+    """
+    now = now_utc()
+    state = timing.window_state(now, sitting.opens_dt, sitting.closes_dt)
+    if state == timing.WindowState.UPCOMING:
+        raise AttemptError(_("This sitting has not opened yet: edit its window or delete it "
+                             "instead."))
+    running = running_attempts(sitting)
+    if state == timing.WindowState.CLOSED and not running:
+        raise AttemptError(_("This sitting is closed already."))
+    before = sitting.closes_dt
+    if sitting.closes_dt > now:
+        # The window must close after it opens (a database check), even at the opening second.
+        sitting.closes_dt = max(now, sitting.opens_dt + timedelta(seconds=1))
+    moved = []
+    for attempt in db.session.scalars(
+            sa.select(Attempt).where(Attempt.id.in_([a.id for a in running]))
+            .with_for_update().execution_options(populate_existing=True)):
+        if attempt.state == IN_PROGRESS and attempt.deadline_dt > now:
+            attempt.deadline_dt = now
+            moved.append(attempt)
+    audit("exam.sitting_closed", sitting, actor=actor, closes_before=before.isoformat(),
+          closed_at=now.isoformat(), attempts_cut_short=[a.id for a in moved])
+    return moved

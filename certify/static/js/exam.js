@@ -32,6 +32,7 @@ import {ServerClock} from "./exam/clock.js";
 import {withTimeout, wireNavigation} from "./exam/navigation.js";
 import {SavedCopy, forgetAttempt, isOfflineCopy, keepPagesOffline} from "./exam/offline.js";
 import {SaveQueue, keyOf} from "./exam/queue.js";
+import {siteTime} from "./sitetime.js";
 
 function readJSON(id) {
   const el = document.getElementById(id);
@@ -171,7 +172,7 @@ function start() {
     else if (mode === "loggedout") { text = t("logged_out"); }
     else if (mode === "retrying") { text = t("retrying"); }
     else if (mode === "saving") { text = t("saving"); }
-    else if (n > 0) { text = t("unsaved", {n: n}); }
+    else if (n > 0) { text = t(n === 1 ? "unsaved_one" : "unsaved", {n: n}); }
     else if (lastSavedAt) { text = t("saved_at", {time: lastSavedAt}); }
     else { text = t("saved"); }
     saveEl.textContent = text;
@@ -198,7 +199,7 @@ function start() {
     const added = clock.sync(data, sentAt, receivedAt);
     savedCopy.clock(clock);
     if (added) {
-      say(t("time_added", {minutes: added}));
+      say(t(added === 1 ? "time_added_one" : "time_added", {minutes: added}));
       // Earlier warnings may come again for the new deadline.
       queue.warned = {};
       queue.persist();
@@ -293,7 +294,8 @@ function start() {
           savedCopy.fromSave(batch.body);
           backoff = 0;
           mode = "saved";
-          lastSavedAt = new Date().toLocaleTimeString([], {hour: "2-digit", minute: "2-digit"});
+          // The server's time of the save, in the site's zone, 24-hour (issue 12 §21).
+          lastSavedAt = siteTime(data.server_time || Date.now());
           if (queue.count()) { schedule(200); }
           return true;
         }
