@@ -31,6 +31,7 @@ import {ItemAnswer, fill, markOverview} from "./exam/answers.js";
 import {ServerClock} from "./exam/clock.js";
 import {withTimeout, wireNavigation} from "./exam/navigation.js";
 import {SaveQueue} from "./exam/queue.js";
+import {TaskClock} from "./exam/taskclock.js";
 
 function readJSON(id) {
   const el = document.getElementById(id);
@@ -125,6 +126,7 @@ function start() {
       const most = Math.min.apply(null, crossed);
       say(t("warn_" + Math.round(most / 60)), most <= 60);
     }
+    if (taskClock) { taskClock.tick(); }
     if (remaining <= 0 && !closed && !finishing) { timeUp(); }
   }
 
@@ -188,6 +190,16 @@ function start() {
           if (queue.count()) { schedule(200); }
           return true;
         }
+        if (result.status === 423 && data.code === "task_locked") {
+          // A task past its stop: the server refused (nothing of this save was kept). Its answers
+          // stay on this computer and on the screen; the others are sent again at once.
+          queue.setAside(data.position);
+          say(t("task_refused", {error: data.error || ""}), true);
+          if (data.position === position && remountWidget) { remountWidget(true); }
+          mode = "saved";
+          if (queue.count()) { schedule(100); }
+          return false;
+        }
         if (result.status === 409) {
           say(data.error || t("closed"), true);
           window.setTimeout(() => { goDone(data.redirect); }, 2500);
@@ -227,6 +239,13 @@ function start() {
   function queueAnswer(pos, record, value, delay) {
     if (closed || finishing) { return; }
     queue.answer(pos, record, value);
+    if (pos === position && taskClock && taskClock.locked()) {
+      // Locked by the task's clock: not sent (it would be refused); kept on this computer.
+      queue.setAside(pos);
+      say(t("task_locked"), true);
+      showStatus();
+      return;
+    }
     if (mode !== "offline" && mode !== "loggedout" && mode !== "retrying") { mode = "saved"; }
     showStatus();
     if (!inFlight) { schedule(delay === undefined ? 800 : delay); }
@@ -254,6 +273,20 @@ function start() {
       if (error && error.loggedOut) { mode = "loggedout"; showStatus(); }
     });
   }
+
+  // --- A skills task's own clock (exam/taskclock.js) -----------------------------------------------
+  let remountWidget = null; // set when a widget is mounted: (readOnly) => mount it again
+  const taskClock = config.taskClock ? new TaskClock({
+    data: config.taskClock, clock: clock, t: t, say: say,
+    start: () => request(config.urls.startTask.replace("{n}", String(position)),
+                         {method: "POST", body: {}}).then((result) => {
+      if (result.status !== 200) { throw new Error(result.data.error || String(result.status)); }
+      return result.data.task_clock;
+    }),
+    // The work was hidden until now: mount it again now that it shows (sizes are right).
+    onStarted: () => { if (remountWidget) { remountWidget(false); } },
+    onLocked: () => { if (remountWidget) { remountWidget(true); } }
+  }) : null;
 
   // --- Answers and the overview -------------------------------------------------------------------
   const itemRoot = document.querySelector(".item[data-position]");
@@ -294,22 +327,26 @@ function start() {
         if (entry.value === null) { delete values[entry.record]; } else { values[entry.record] = entry.value; }
       }
     });
-    const mountWidget = () => {
+    let handle = null;
+    const mountWidget = (readOnly) => {
       if (!window.CertifyWidgets) { return false; }
-      window.CertifyWidgets.mount(widgetRoot, {
+      if (handle && handle.destroy) { handle.destroy(); }
+      handle = window.CertifyWidgets.mount(widgetRoot, {
         task: task.task || {task_type: widgetRoot.getAttribute("data-task-type"), config: task.config},
         records: task.records || [],
         values: values,
-        readOnly: false,
+        readOnly: readOnly === true || !!(taskClock && taskClock.locked()),
         strings: readJSON("widget-strings") || {},
         onChange: (recordId, value) => {
+          if (value === undefined || value === null) { delete values[recordId]; } else { values[recordId] = value; }
           mark(position, true, null);
           queueAnswer(position, String(recordId), value === undefined ? null : value, 600);
         }
       });
       return true;
     };
-    if (!mountWidget()) { window.addEventListener("load", mountWidget); }
+    remountWidget = mountWidget;
+    if (!mountWidget()) { window.addEventListener("load", () => mountWidget()); }
   }
 
   // --- Flag ---------------------------------------------------------------------------------------
