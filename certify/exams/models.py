@@ -230,6 +230,9 @@ class AttemptItem(db.Model):
     flag_seq: Mapped[int] = mapped_column(sa.BigInteger, default=0)
     #: First time the candidate opened it and last time an answer to it was saved (overtime rule).
     opened_dt: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: When the candidate pressed "Start this task" (a skills task with its own time limit: its
+    #: clock and the overtime rule count from here, not from a glance at the task).
+    started_dt: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_saved_dt: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     attempt: Mapped[Attempt] = relationship(back_populates="items")

@@ -53,4 +53,14 @@ def exam_strings() -> dict[str, str]:
                                "The invigilator has given you more time: %(num)s more minutes.",
                                2).replace("2", "{minutes}", 1),
         "clock_label": _("Time left: {time}"),
+        "task_warn_5": _("5 minutes left for this task. After its limit, points are deducted for "
+                         "every minute started."),
+        "task_warn_1": _("1 minute left for this task."),
+        "task_overtime": _("Overtime: {minutes} min, −{points} points so far; the task locks in "
+                           "{stop}."),
+        "task_over_short": _("overtime"),
+        "task_locked": _("This task is now locked: its time limit and the overtime allowed are "
+                         "over. Changes are no longer accepted."),
+        "task_refused": _("Not saved: {error}"),
+        "task_start_failed": _("The task could not be started: {error}"),
     }

@@ -106,3 +106,64 @@ def format_clock(seconds: float) -> str:
     hours, rest = divmod(whole, 3600)
     minutes, secs = divmod(rest, 60)
     return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes:02d}:{secs:02d}"
+
+
+# Per-task clocks of skills tasks ------------------------------------------------------------------
+#
+# A practical task whose ``overtime`` rule is on (``allowed: true``) has its own time limit: its
+# clock starts when the candidate presses "Start this task" (opening or glancing at the task does
+# not count). Up to the limit it counts down; after it, every minute started costs ``per_minute``
+# task points, up to ``stop_after_minutes`` minutes; at the stop the task is locked and the server
+# refuses saves to it (they would not count). The page only shows what these functions compute.
+
+
+class TaskState(enum.StrEnum):
+    """Where one timed task stands."""
+
+    NOT_STARTED = "not_started"
+    RUNNING = "running"
+    OVERTIME = "overtime"
+    LOCKED = "locked"
+
+
+def task_rule(task: dict | None) -> tuple[int, float, int] | None:
+    """``(limit minutes, points per overtime minute, stop after minutes)`` of a task's own time
+    rule, or ``None`` when the task has none (its limit is the exam's deadline)."""
+    task = task or {}
+    rule = task.get("overtime") or {}
+    limit = task.get("time_limit_minutes")
+    if not rule.get("allowed") or not limit:
+        return None
+    return int(limit), float(rule.get("per_minute", 1)), int(rule.get("stop_after_minutes", 5))
+
+
+def task_deadline(started: datetime, limit_minutes: int) -> datetime:
+    """When a task started at ``started`` reaches its time limit."""
+    return started + timedelta(minutes=limit_minutes)
+
+
+def task_stop(started: datetime, limit_minutes: int, stop_minutes: int) -> datetime:
+    """When the task locks: the limit plus the overtime allowed. Saves after it are refused."""
+    return started + timedelta(minutes=limit_minutes + stop_minutes)
+
+
+def task_state(now: datetime, started: datetime | None, limit_minutes: int,
+               stop_minutes: int) -> TaskState:
+    if started is None:
+        return TaskState.NOT_STARTED
+    if now <= task_deadline(started, limit_minutes):
+        return TaskState.RUNNING
+    if now <= task_stop(started, limit_minutes, stop_minutes):
+        return TaskState.OVERTIME
+    return TaskState.LOCKED
+
+
+def overtime_minutes(now: datetime, started: datetime, limit_minutes: int,
+                     stop_minutes: int) -> int:
+    """Minutes of overtime charged for work saved at ``now``: every minute started counts, at most
+    ``stop_minutes`` (the same arithmetic as grading's, :func:`certify.grading.autoscore.overtime`).
+    """
+    over = (now - started).total_seconds() - limit_minutes * 60
+    if over <= 0:
+        return 0
+    return min(math.ceil(over / 60 - 1e-9), stop_minutes)

@@ -5,6 +5,7 @@ Routes (all for the candidate who owns the attempt; anyone else gets 404):
 - ``GET/POST /sittings/<id>/start`` — the start page with the rules and the access code;
 - ``GET /attempts/<id>`` — resume: the first unanswered item;
 - ``GET /attempts/<id>/items/<position>`` — one item per page, with the overview panel;
+- ``POST /attempts/<id>/items/<position>/start`` — start a skills task's own clock (JSON);
 - ``GET /attempts/<id>/state`` — the clock and every saved answer (JSON);
 - ``POST /attempts/<id>/answers`` — autosave (JSON, header ``X-CSRFToken``);
 - ``GET/POST /attempts/<id>/submit`` — the list of unanswered and flagged items, and submitting
@@ -54,6 +55,7 @@ from certify.exams.attempts import (
     reading,
     starting,
     submitting,
+    task_clock,
 )
 from certify.exams.forms import StartForm
 from certify.exams.models import Attempt, AttemptState, SubmitReason
@@ -137,6 +139,8 @@ def page_config(attempt: Attempt, position: int | None, item_type: str | None,
             "done": url_for("exams.done", attempt_id=attempt.id),
             "item": url_for("exams.item", attempt_id=attempt.id,
                             position=marker).replace(str(marker), "{n}"),
+            "startTask": url_for("exams.start_task", attempt_id=attempt.id,
+                                 position=marker).replace(str(marker), "{n}"),
         },
         "clock": expiry.clock(attempt),
         "lastSeq": attempt.last_seq,
@@ -176,9 +180,10 @@ def _render_page(template: str, attempt: Attempt, **context: Any) -> str:
     statuses = reading.overview(attempt)
     position = context.get("position")
     item_type = context.get("item", {}).get("type") if context.get("item") else None
+    config = page_config(attempt, position, item_type, len(statuses))
+    config["taskClock"] = context.get("task_clock")
     return render_template(
-        template, attempt=attempt, exam=attempt.sitting.exam, statuses=statuses,
-        config=page_config(attempt, position, item_type, len(statuses)),
+        template, attempt=attempt, exam=attempt.sitting.exam, statuses=statuses, config=config,
         exam_strings=strings.exam_strings(), **context)
 
 
@@ -196,7 +201,24 @@ def item(attempt_id: int, position: int):
     rendered = candidate_item(attempt_item.version, attempt_item.option_order)
     return _render_page("exams/item.html", attempt, position=position, item=rendered,
                         values=reading.saved_value(attempt_item),
-                        flagged=attempt_item.flagged)
+                        flagged=attempt_item.flagged,
+                        task_clock=task_clock.item_clock(attempt_item))
+
+
+@bp.route("/attempts/<int:attempt_id>/items/<int:position>/start", methods=["POST"])
+@role_required(Role.CANDIDATE)
+def start_task(attempt_id: int, position: int):
+    """Start the clock of a skills task with its own time limit (JSON, header X-CSRFToken)."""
+    attempt = _attempt_or_404(attempt_id)
+    attempt_item = reading.item_at(attempt, position)
+    if attempt_item is None:
+        abort(404)
+    try:
+        clock = task_clock.start_task(attempt, attempt_item)
+    except AttemptError as exc:
+        return jsonify(error=exc.message, state=attempt.state), exc.status
+    db.session.commit()
+    return jsonify(ok=True, position=position, task_clock=clock)
 
 
 @bp.route("/attempts/<int:attempt_id>/state")
@@ -222,6 +244,11 @@ def save(attempt_id: int):
         current_app.logger.warning("attempt %s: save refused: %s", attempt.id, exc.message)
         return jsonify(**exc.to_json(), last_seq=attempt.last_seq), 422
     except AttemptError as exc:
+        db.session.rollback()
+        if exc.code == task_clock.TASK_LOCKED:
+            # Not the end of the attempt: the page keeps the refused answer and says why.
+            return jsonify(error=exc.message, code=exc.code, position=exc.position,
+                           state=attempt.state), exc.status
         return jsonify(error=exc.message, state=exc.state or attempt.state,
                        redirect=url_for("exams.done", attempt_id=attempt.id)), exc.status
     # Acknowledge only what is committed: the page shows "saved" on this answer alone.

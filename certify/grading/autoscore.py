@@ -15,7 +15,8 @@ Points
 
 Overtime (the standard's rule for skills tasks: "−1 point per minute over the limit, stop after 5
 minutes"), applied only when the task says ``overtime: {allowed: true}``:
-    time spent = ``last_saved_dt − opened_dt`` of the attempt item; minutes over =
+    time spent = ``last_saved_dt − started_dt`` of the attempt item (when the candidate pressed
+    "Start this task"; ``opened_dt`` for attempts from before that was recorded); minutes over =
     ``ceil(time spent − time_limit_minutes)``; deduction = ``per_minute`` task points per minute over,
     charging at most ``stop_after_minutes`` minutes. "Stop" means the candidate must stop then:
     answers saved after ``opened + limit + stop`` are ignored for scoring (an answer re-saved after

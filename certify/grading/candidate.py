@@ -101,6 +101,11 @@ class TaskLine:
     max_points: Decimal
     overtime_minutes: int
     deduction: Decimal
+    #: The overtime rule in task points (out of 100): charged, and the task score before it.
+    task_deduction: float = 0.0
+    score_before: float | None = None
+    #: Records whose answers came after the task's stop and were not counted.
+    ignored_records: int = 0
 
 
 @dataclass
@@ -205,7 +210,10 @@ def candidate_result(candidate: User, attempt_id: int) -> CandidateResult:
                 attempt_item.position, task.get("title", shown.item.ref), task.get("task_type", ""),
                 display.metric_lines(score.metrics or {}, (score.detail or {}).get("metric")),
                 (score.metrics or {}).get("task_score"), score.points, score.max_points,
-                score.overtime_minutes, score.deduction))
+                score.overtime_minutes, score.deduction,
+                float(((score.detail or {}).get("overtime") or {}).get("deduction") or 0),
+                (score.detail or {}).get("task_score_before_deduction"),
+                len((score.detail or {}).get("ignored_records") or [])))
         if policy != ReviewPolicy.SCORES:
             view.review.append(_review_line(score, policy == ReviewPolicy.FULL))
     return view

@@ -167,8 +167,8 @@ def _score_all(work: list[tuple[AttemptItem, ItemVersion]]) -> dict[int, ItemOut
         if version.item.type == "practical":
             versions[version.id] = version
             practical[version.id][attempt_item.id] = PracticalEntry(
-                attempt_item.points, answers.get(attempt_item.id, []), attempt_item.opened_dt,
-                attempt_item.last_saved_dt)
+                attempt_item.points, answers.get(attempt_item.id, []),
+                attempt_item.started_dt or attempt_item.opened_dt, attempt_item.last_saved_dt)
         else:
             outcomes[attempt_item.id] = score_item(attempt_item, version,
                                                    answers.get(attempt_item.id, []))

@@ -77,7 +77,9 @@ def score_item(attempt_item: AttemptItem, version: ItemVersion,
     return autoscore.score_version(
         version.item.type, version.content or {}, version.key or {}, attempt_item.points,
         saved_answers(attempt_item) if answers is None else answers,
-        opened=attempt_item.opened_dt,
+        # The task's clock starts at "Start this task" (issue 12 §1); attempts from before it
+        # was recorded count from the first opening, as they were graded then.
+        opened=attempt_item.started_dt or attempt_item.opened_dt,
         last_saved=attempt_item.last_saved_dt, label=version.item.ref)
 
 

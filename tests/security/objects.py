@@ -112,6 +112,8 @@ OBJECTS: dict[tuple[str, str], Any] = {
                                    data=lambda w, p: {"access_code": ""}),
     ("exams.resume", "GET"): Owned(attempt),
     ("exams.item", "GET"): Owned(lambda w, p: {"attempt_id": w.attempt[p], "position": 1}),
+    ("exams.start_task", "POST"): Owned(lambda w, p: {"attempt_id": w.attempt[p], "position": 1},
+                                        json=True, data=lambda w, p: {}),
     ("exams.state", "GET"): Owned(attempt),
     ("exams.save", "POST"): Owned(attempt, json=True, data=lambda w, p: {
         "seq": 10_000, "answers": [{"position": 1, "record": None, "value": "D"}],

@@ -60,6 +60,8 @@ ROUTES = [
           data=lambda w: {}),
     Route("exams.resume", OWNER, args=_attempt),
     Route("exams.item", OWNER, args=lambda w: {"attempt_id": w.attempt_id, "position": 1}),
+    Route("exams.start_task", OWNER, method="POST", json=True, data=lambda w: {},
+          args=lambda w: {"attempt_id": w.attempt_id, "position": 1}),
     Route("exams.state", OWNER, args=_attempt),
     Route("exams.save", OWNER, method="POST", args=_attempt, json=True,
           data=lambda w: {"seq": 1, "answers": [{"position": 1, "record": None, "value": True}]}),

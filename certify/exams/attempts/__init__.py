@@ -13,6 +13,7 @@ module             holds
 ``submitting``     submitting once (candidate, page at the deadline)
 ``dashboard``      the candidate's dashboard cards
 ``invigilation``   the invigilator's live list, adding time, voiding
+``task_clock``     skills tasks' own clocks: starting a task, its countdown, locking at the stop
 =================  ===============================================================================
 
 How it holds under concurrency (two tabs, a retrying browser, cron, an invigilator, on SQLite and
@@ -41,10 +42,15 @@ class AttemptError(Exception):
 
     :param status: the HTTP status a view should answer with (409 for a closed attempt).
     :param state: the attempt's state, when the page needs it (e.g. ``submitted``).
+    :param code: a machine-readable reason the page acts on (e.g. ``task_locked``).
+    :param position: the item it is about, if one.
     """
 
-    def __init__(self, message: str, status: int = 409, state: str | None = None) -> None:
+    def __init__(self, message: str, status: int = 409, state: str | None = None,
+                 code: str | None = None, position: int | None = None) -> None:
         super().__init__(message)
         self.message = message
         self.status = status
         self.state = state
+        self.code = code
+        self.position = position

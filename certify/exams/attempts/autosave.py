@@ -30,7 +30,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from certify.clock import now_utc
 from certify.db import db
 from certify.exams.answers import AnswerError, check_answer
-from certify.exams.attempts import IN_PROGRESS, AttemptError
+from certify.exams.attempts import IN_PROGRESS, AttemptError, task_clock
 from certify.exams.attempts.expiry import closed_message, expire_overdue, grace_seconds
 from certify.exams.attempts.reading import attempt_items
 from certify.exams.models import Attempt, AttemptItem, Response
@@ -124,7 +124,8 @@ def save_answers(attempt: Attempt, payload: Any) -> dict[str, Any]:
     :return: ``{"seq", "saved": [{"position", "record", "applied"}]}``.
     :raise AnswerError: a malformed save or an answer of the wrong shape (nothing is saved).
     :raise AttemptError: the attempt is submitted, voided or past deadline + grace (409); an
-        overdue attempt is submitted by the server first (committed).
+        overdue attempt is submitted by the server first (committed). A task past its stop:
+        423 with code ``task_locked`` (the caller rolls back; nothing of the save is kept).
     """
     if attempt.state != IN_PROGRESS:
         raise AttemptError(closed_message(attempt), state=attempt.state)
@@ -163,6 +164,8 @@ def save_answers(attempt: Attempt, payload: Any) -> dict[str, Any]:
             expire_overdue([attempt.id])
             db.session.refresh(attempt)
         raise AttemptError(closed_message(attempt), state=attempt.state)
+    # A skills task past its stop refuses the save (423 ``task_locked``, nothing is applied).
+    task_clock.check_saves({ai.id: ai for ai, *_rest in checked}.values(), now)
     saved = []
     touched: set[int] = set()
     for ai, record_key, value, answered in checked:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
@@ -11,10 +11,11 @@ from sqlalchemy.orm import selectinload
 
 from certify.audit import audit
 from certify.auth.models import User
+from certify.banks.models import Item, ItemVersion
 from certify.clock import now_utc
 from certify.db import db
 from certify.exams import timing
-from certify.exams.attempts import IN_PROGRESS, AttemptError
+from certify.exams.attempts import IN_PROGRESS, AttemptError, task_clock
 from certify.exams.attempts.expiry import announce, ensure_current, expire_overdue
 from certify.exams.models import (
     Attempt,
@@ -45,6 +46,8 @@ class InvigilatorRow:
     last_saved: datetime | None = None
     #: Answers delivered after the submission, waiting for the invigilator's decision.
     late_pending: int = 0
+    #: Skills tasks' own clocks: ``(position, task_clock.describe(…))`` in form order.
+    task_clocks: list[tuple[int, dict]] = field(default_factory=list)
 
 
 def sitting_rows(sitting: Sitting) -> list[InvigilatorRow]:
@@ -75,6 +78,8 @@ def sitting_rows(sitting: Sitting) -> list[InvigilatorRow]:
             sa.select(Response.attempt_id, sa.func.max(Response.saved_dt))
             .where(Response.attempt_id.in_(ids)).group_by(Response.attempt_id)).all())
     now = now_utc()
+    clocks = _task_clocks([e.attempt.id for e in enrolments
+                           if e.attempt is not None and e.attempt.state == IN_PROGRESS], now)
     rows = []
     for enrolment in sorted(enrolments, key=lambda e: e.candidate.name):
         attempt = enrolment.attempt
@@ -87,8 +92,31 @@ def sitting_rows(sitting: Sitting) -> list[InvigilatorRow]:
         rows.append(InvigilatorRow(
             enrolment, attempt, status, answered.get(attempt.id, 0), totals.get(attempt.id, 0),
             timing.remaining_seconds(now, attempt.deadline_dt) if status == "in_progress" else None,
-            saved, late.get(attempt.id, 0)))
+            saved, late.get(attempt.id, 0), clocks.get(attempt.id, [])))
     return rows
+
+
+def _task_clocks(attempt_ids: list[int], now: datetime) -> dict[int, list[tuple[int, dict]]]:
+    """The timed skills tasks of these attempts with their clocks (two queries in all)."""
+    if not attempt_ids:
+        return {}
+    rows = db.session.execute(
+        sa.select(AttemptItem.attempt_id, AttemptItem.position, AttemptItem.started_dt,
+                  AttemptItem.item_version_id)
+        .join(ItemVersion, ItemVersion.id == AttemptItem.item_version_id)
+        .join(Item, Item.id == ItemVersion.item_id)
+        .where(AttemptItem.attempt_id.in_(attempt_ids), Item.type == "practical")
+        .order_by(AttemptItem.attempt_id, AttemptItem.position)).all()
+    rules = {version_id: task_clock.rule_of(content) for version_id, content in db.session.execute(
+        sa.select(ItemVersion.id, ItemVersion.content)
+        .where(ItemVersion.id.in_({row.item_version_id for row in rows})))}
+    out: dict[int, list[tuple[int, dict]]] = {}
+    for row in rows:
+        rule = rules.get(row.item_version_id)
+        if rule is not None:
+            out.setdefault(row.attempt_id, []).append(
+                (row.position, task_clock.describe(rule, row.started_dt, now)))
+    return out
 
 
 def sitting_attempt(sitting: Sitting, attempt_id: int) -> Attempt | None:

@@ -18,7 +18,7 @@ from certify.auth.models import User
 from certify.banks.models import Item, ItemVersion
 from certify.clock import now_utc
 from certify.db import db, write_transaction
-from certify.exams.attempts import IN_PROGRESS
+from certify.exams.attempts import IN_PROGRESS, task_clock
 from certify.exams.attempts.expiry import clock
 from certify.exams.models import Attempt, AttemptItem, Enrolment, Response
 
@@ -80,6 +80,13 @@ class ItemStatus:
     flagged: bool
     records_done: int = 0
     records_total: int = 0
+    #: A skills task's own clock (:func:`.task_clock.describe`), else ``None``.
+    task_clock: dict[str, Any] | None = None
+
+    @property
+    def incomplete(self) -> bool:
+        """A practical task with records still to do (the submit page warns about it)."""
+        return self.records_total > 0 and self.records_done < self.records_total
 
 
 def overview(attempt: Attempt) -> list[ItemStatus]:
@@ -94,22 +101,29 @@ def overview(attempt: Attempt) -> list[ItemStatus]:
     # content (a theory form has ~100 items) would cost more than the rest of the page.
     rows = db.session.execute(
         sa.select(AttemptItem.id, AttemptItem.position, AttemptItem.flagged, Item.type,
-                  AttemptItem.item_version_id)
+                  AttemptItem.item_version_id, AttemptItem.started_dt)
         .join(ItemVersion, ItemVersion.id == AttemptItem.item_version_id)
         .join(Item, Item.id == ItemVersion.item_id)
         .where(AttemptItem.attempt_id == attempt.id)
         .order_by(AttemptItem.position)).all()
     practical = [row.item_version_id for row in rows if row.type == "practical"]
     records: dict[int, int] = {}
+    rules: dict[int, tuple[int, float, int]] = {}
     if practical:
         for version_id, content in db.session.execute(
                 sa.select(ItemVersion.id, ItemVersion.content).where(ItemVersion.id.in_(practical))):
             records[version_id] = len(((content or {}).get("task") or {}).get("records") or [])
+            rule = task_clock.rule_of(content)
+            if rule is not None:
+                rules[version_id] = rule
+    now = now_utc()
     out = []
     for row in rows:
         total = records.get(row.item_version_id, 0)
+        rule = rules.get(row.item_version_id)
         out.append(ItemStatus(row.position, row.type, done[row.id] > 0, row.flagged,
-                              min(done[row.id], total), total))
+                              min(done[row.id], total), total,
+                              task_clock.describe(rule, row.started_dt, now) if rule else None))
     return out
 
 

@@ -33,6 +33,7 @@ import {withTimeout, wireNavigation} from "./exam/navigation.js";
 import {SavedCopy, forgetAttempt, isOfflineCopy, keepPagesOffline} from "./exam/offline.js";
 import {SaveQueue, keyOf} from "./exam/queue.js";
 import {siteTime} from "./sitetime.js";
+import {TaskClock} from "./exam/taskclock.js";
 
 function readJSON(id) {
   const el = document.getElementById(id);
@@ -227,6 +228,7 @@ function start() {
       const most = Math.min.apply(null, crossed);
       say(t("warn_" + Math.round(most / 60)), most <= 60);
     }
+    if (taskClock) { taskClock.tick(); }
     if (remaining <= 0 && !closed && !finishing) { timeUp(); }
   }
 
@@ -299,6 +301,16 @@ function start() {
           if (queue.count()) { schedule(200); }
           return true;
         }
+        if (result.status === 423 && data.code === "task_locked") {
+          // A task past its stop: the server refused (nothing of this save was kept). Its answers
+          // stay on this computer and on the screen; the others are sent again at once.
+          queue.setAside(data.position);
+          say(t("task_refused", {error: data.error || ""}), true);
+          if (data.position === position && remountWidget) { remountWidget(true); }
+          mode = "saved";
+          if (queue.count()) { schedule(100); }
+          return false;
+        }
         if (result.status === 409) {
           say(data.error || t("closed"), true);
           window.setTimeout(() => { goDone(data.redirect); }, 2500);
@@ -340,6 +352,13 @@ function start() {
   function queueAnswer(pos, record, value, delay) {
     if (closed || finishing) { return; }
     queue.answer(pos, record, value, clock.now());
+    if (pos === position && taskClock && taskClock.locked()) {
+      // Locked by the task's clock: not sent (it would be refused); kept on this computer.
+      queue.setAside(pos);
+      say(t("task_locked"), true);
+      showStatus();
+      return;
+    }
     if (["offline", "unavailable", "loggedout", "retrying"].indexOf(mode) < 0) { mode = "saved"; }
     showStatus();
     if (!inFlight) { schedule(delay === undefined ? 800 : delay); }
@@ -372,6 +391,20 @@ function start() {
       else if (error && error.name === "TypeError") { mode = "offline"; showStatus(); }
     });
   }
+
+  // --- A skills task's own clock (exam/taskclock.js) -----------------------------------------------
+  let remountWidget = null; // set when a widget is mounted: (readOnly) => mount it again
+  const taskClock = config.taskClock ? new TaskClock({
+    data: config.taskClock, clock: clock, t: t, say: say,
+    start: () => request(config.urls.startTask.replace("{n}", String(position)),
+                         {method: "POST", body: {}}).then((result) => {
+      if (result.status !== 200) { throw new Error(result.data.error || String(result.status)); }
+      return result.data.task_clock;
+    }),
+    // The work was hidden until now: mount it again now that it shows (sizes are right).
+    onStarted: () => { if (remountWidget) { remountWidget(false); } },
+    onLocked: () => { if (remountWidget) { remountWidget(true); } }
+  }) : null;
 
   // --- Answers and the overview -------------------------------------------------------------------
   const itemRoot = document.querySelector(".item[data-position]");
@@ -433,14 +466,14 @@ function start() {
         if (entry.value === null) { delete values[entry.record]; } else { values[entry.record] = entry.value; }
       }
     });
-    mountWidget = () => {
+    mountWidget = (readOnly) => {
       if (!window.CertifyWidgets) { return false; }
       if (widget && widget.destroy) { widget.destroy(); }
       widget = window.CertifyWidgets.mount(widgetRoot, {
         task: task.task || {task_type: widgetRoot.getAttribute("data-task-type"), config: task.config},
         records: task.records || [],
         values: values,
-        readOnly: false,
+        readOnly: readOnly === true || !!(taskClock && taskClock.locked()),
         strings: readJSON("widget-strings") || {},
         onChange: (recordId, value) => {
           if (value === null || value === undefined) { delete values[recordId]; } else { values[recordId] = value; }
@@ -450,7 +483,8 @@ function start() {
       });
       return true;
     };
-    if (!mountWidget()) { window.addEventListener("load", mountWidget); }
+    remountWidget = mountWidget;
+    if (!mountWidget()) { window.addEventListener("load", () => mountWidget()); }
   }
 
   /**

@@ -225,4 +225,31 @@ export class SaveQueue {
     Object.keys(this.flags).forEach((p) => { this.drop(this.flags, p); });
     this.persist();
   }
+
+  /**
+   * The server refused saves to a locked task (HTTP 423, code "task_locked"): take that task's
+   * answers out of the queue (they would block the rest) but keep them on this computer, under
+   * key + ":refused", for the invigilator. Returns them.
+   */
+  setAside(position) {
+    const kept = [];
+    Object.keys(this.pending).forEach((k) => {
+      if (this.pending[k].position === position) { kept.push(this.pending[k]); delete this.pending[k]; }
+    });
+    try {
+      if (this.storage && kept.length) {
+        const old = JSON.parse(this.storage.getItem(this.key + ":refused") || "[]");
+        this.storage.setItem(this.key + ":refused", JSON.stringify(old.concat(kept)));
+      }
+    } catch (e) { this.storageOk = false; }
+    this.persist();
+    return kept;
+  }
+
+  /** The attempt is over (submitted or voided): forget what is queued. */
+  clear() {
+    this.pending = {};
+    this.flags = {};
+    this.persist();
+  }
 }
