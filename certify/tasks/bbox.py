@@ -5,7 +5,6 @@ from __future__ import annotations
 import math
 
 import numpy as np
-
 from flask_babel import lazy_gettext as _l
 
 from certify.scoring.batch import BoxBatch
@@ -30,7 +29,8 @@ class BboxTask(TaskType):
     ``iou_threshold``, default 0.7). Metrics: ``box_quality`` (default: ``(1 - t) · box_f1 + t ·
     tightness``, tightness the mean IoU of the matched boxes, ``t`` the config's ``tightness``,
     default 0.3), ``box_f1`` and ``mean_iou`` (matched IoU over the number of distinct boxes, so
-    extra boxes cost); ``box_precision``/``box_recall``/``tightness`` are reported too. Per record: ``f1``, ``mean_iou``, ``matched``, ``missed``, ``extra``.
+    extra boxes cost); ``box_precision``/``box_recall``/``tightness`` are reported too. Per record: ``f1``,
+    ``mean_iou``, ``matched``, ``missed``, ``extra``.
     """
 
     name = "bbox"

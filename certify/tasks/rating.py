@@ -26,8 +26,8 @@ class RatingTask(TaskType):
     ``accuracy``, and ``agreement``: the mean per-record credit, exact or linear (config
     ``agreement``, default linear) where a record whose gold is one of the config's ``critical``
     ratings earns nothing unless rated exactly and weighs ``critical_weight`` (default 3): missing a
-    harmful reply costs more than an off-by-one. An unanswered record counts as the scale value farthest from the gold rating
-    (the lower one on a tie), i.e. the worst answer.
+    harmful reply costs more than an off-by-one. An unanswered record counts as the scale value
+    farthest from the gold rating (the lower one on a tie), i.e. the worst answer.
     """
 
     name = "rating"

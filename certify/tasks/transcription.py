@@ -11,7 +11,6 @@ from certify.scoring.batch import TextBatch
 from certify.tasks.base import BatchScores, TaskType
 from certify.tasks.fields import check_shown_fields
 
-
 #: formatting a task may declare irrelevant (config ``normalise``), applied to gold and answers alike
 NORMALISATIONS = ("width", "case", "punctuation", "whitespace")
 
