@@ -154,7 +154,8 @@ def item(attempt_id: int, position: int):
     if attempt_item is None:
         abort(404)
     reading.mark_opened(attempt, [position])
-    rendered = candidate_item(attempt_item.version, attempt_item.option_order)
+    rendered = candidate_item(attempt_item.version, attempt_item.option_order,
+                              records=reading.records_for(attempt, attempt_item.version))
     return _render_page("exams/item.html", attempt, position=position, item=rendered,
                         values=reading.saved_value(attempt_item),
                         flagged=attempt_item.flagged)

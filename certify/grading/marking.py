@@ -369,7 +369,8 @@ def marking_task(examiner: User, attempt_item_id: int) -> MarkingTask:
     by_record = {a.record: a.value for a in answers if a.record}
     task = (version.content or {}).get("task") or {}
     records = [{"record": record, "value": by_record.get(record.get("id")),
-                "ignored": record.get("id") in ignored} for record in task.get("records") or []]
+                "ignored": record.get("id") in ignored} for record in task.get("records") or []
+               if attempt_item.sample is None or record.get("id") in attempt_item.sample]
     return MarkingTask(attempt_item, item_score, version, attempt.script_number, sitting, plan,
                        rubric, maximum, role, own, earlier, answer, records)
 

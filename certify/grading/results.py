@@ -78,7 +78,7 @@ def score_item(attempt_item: AttemptItem, version: ItemVersion,
         version.item.type, version.content or {}, version.key or {}, attempt_item.points,
         saved_answers(attempt_item) if answers is None else answers,
         opened=attempt_item.opened_dt,
-        last_saved=attempt_item.last_saved_dt, label=version.item.ref)
+        last_saved=attempt_item.last_saved_dt, label=version.item.ref, sample=attempt_item.sample)
 
 
 def apply_outcome(item_score: ItemScore, outcome: ItemOutcome, version: ItemVersion) -> None:
