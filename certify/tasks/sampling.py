@@ -117,16 +117,21 @@ def draw_sample(spec: TaskSpec, n: int, seed: str | int, *, strata: Sequence[str
     for record_id in ids:
         for value in tags[record_id]:
             by_value[value].append(record_id)
+    levels = sorted(set(level.values()))
+    counts = [sum(1 for i in ids if level[i] == lv) for lv in levels]
+    target = dict(zip(levels, _largest_remainder(counts, n), strict=True))
     for value in sorted(by_value, key=lambda v: (len(by_value[v]), v)):
         if len(chosen) >= n or any(value in tags[c] for c in chosen):
             continue
-        chosen.add(rng.choice(by_value[value]))
+        candidates = by_value[value]
+        if difficulty_balance:  # from a level whose quota is not yet full, when there is one
+            open_levels = {lv for lv in levels
+                           if sum(1 for c in chosen if level[c] == lv) < target[lv]}
+            candidates = [c for c in candidates if level[c] in open_levels] or candidates
+        chosen.add(rng.choice(candidates))
     # 2. Quotas per difficulty level (the pool's proportions), less what coverage took.
     remaining = n - len(chosen)
     if difficulty_balance:
-        levels = sorted(set(level.values()))
-        counts = [sum(1 for i in ids if level[i] == lv) for lv in levels]
-        target = dict(zip(levels, _largest_remainder(counts, n), strict=True))
         taken = {lv: sum(1 for c in chosen if level[c] == lv) for lv in levels}
         need = {lv: max(0, target[lv] - taken[lv]) for lv in levels}
         while sum(need.values()) > remaining:  # coverage overshot a level: trim the largest

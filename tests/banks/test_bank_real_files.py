@@ -16,7 +16,6 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-from tests.banks.moodle_rules import problems as moodle_problems
 from PIL import Image
 
 from certify.banks import exporters
@@ -27,6 +26,7 @@ from certify.banks.models import Item
 from certify.banks.queries import ItemFilter, export_data, filtered
 from certify.banks.spec import BankError
 from certify.db import db
+from tests.banks.moodle_rules import problems as moodle_problems
 
 REAL = Path(__file__).parent / "fixtures" / "real"
 UNITS = ImportOptions(units=["L4:2.1"])
