@@ -69,6 +69,9 @@ def wrong_answer(task: PreparedTask, i: int, rng: random.Random) -> Any:
         return rng.choice([v for v in range(low, high + 1) if v != gold])
     if name == "bbox":
         record = task.records[i]
+        if not gold:  # nothing to box: a careless labeler boxes something anyway
+            w, h = record["width"] / 4, record["height"] / 4
+            return [[w, h, w, h, config["labels"][0]]]
         moved = []
         for x, y, w, h, label in gold:  # half a box to the side: IoU 1/3
             nx = x + w / 2 if x + w * 1.5 <= record["width"] else max(0.0, x - w / 2)
