@@ -47,8 +47,8 @@ def record_exposure(item: Item, version: ItemVersion) -> dict[str, int] | None:
 #: why a task is not exam-ready, by :data:`certify.tasks.validity.PROBLEMS` code
 REASONS = {
     "invalid": _l("the task is not valid"),
-    "careless_passes": _l("a labeler with 20 % of records wrong passes"),
-    "competent_fails": _l("a labeler with 5 % of records wrong fails"),
+    "careless_passes": _l("a labeler who gets one record in five wrong passes"),
+    "competent_fails": _l("a labeler who gets one record in twenty wrong fails"),
     "formatting_costs": _l("formatting-only differences cost points"),
     "se_too_large": _l("the standard error of the score at the pass mark is above 5 points"),
 }

@@ -38,7 +38,7 @@ def test_approving_a_task_that_is_not_exam_ready_needs_a_recorded_reason(app, le
     item = small_task(author, level4)
     client = login_as(reviewer)
     page = client.get(f"/bank/items/{item.id}").text
-    assert "not exam-ready" in page and "a labeler with 20 % of records wrong passes" in page
+    assert "not exam-ready" in page and "a labeler who gets one record in five wrong passes" in page
     assert "Reason for approving a task that is not exam-ready" in page
     refused = client.post(f"/bank/items/{item.id}/review", data={"decision": "approved"},
                           follow_redirects=True)
