@@ -7,9 +7,12 @@ import re
 
 import pytest
 import sqlalchemy as sa
+import yaml
 
 from certify.audit import AuditEvent
 from certify.banks import authoring, reviewing
+from certify.banks.exporters import task_yaml
+from certify.banks.importers.practical import read_folder
 from certify.banks.models import Item
 from certify.banks.practical import build_item
 from certify.db import db
@@ -80,3 +83,26 @@ def test_the_item_page_counts_how_many_attempts_drew_each_record(app, level4, au
 def _cells(html: str) -> list[str]:
     return [re.sub(r"<[^>]+>", "", cell).strip()
             for cell in re.findall(r"<td[^>]*>(.*?)</td>", html)]
+
+
+def test_a_pooled_task_folder_round_trips_its_sample(app, level4, tmp_path):
+    folder = tmp_path / "T-POOL"
+    folder.mkdir()
+    (folder / "task.yaml").write_text(yaml.safe_dump({
+        "ref": "T-POOL", "type": "practical", "task_type": "classification", "title": "池",
+        "units": ["L4:2.1"], "config": {"labels": LABELS}, "sample": {"size": 3}}), "utf-8")
+    (folder / "records.jsonl").write_text("\n".join(
+        f'{{"id": "r{i}", "text": "t{i}"}}' for i in range(9)), "utf-8")
+    (folder / "gold.jsonl").write_text("\n".join(
+        f'{{"id": "r{i}", "label": "{LABELS[i % 3]}", "rule_case": "x", "difficulty": 2}}'
+        for i in range(9)), "utf-8")
+    parsed = read_folder(folder)
+    assert not parsed.problems, parsed.problems
+    (data,) = parsed.items
+    assert data.content["task"]["sample"] == {"size": 3}
+    assert yaml.safe_load(task_yaml(data))["sample"] == {"size": 3}
+    (folder / "task.yaml").write_text(yaml.safe_dump({
+        "ref": "T-POOL", "type": "practical", "task_type": "classification", "title": "池",
+        "units": ["L4:2.1"], "config": {"labels": LABELS}, "sample": {"size": 30}}), "utf-8")
+    problems = read_folder(folder).problems
+    assert any("only 9 records" in p.message for p in problems)
