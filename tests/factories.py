@@ -121,7 +121,8 @@ def make_practical_item(task_type: str = "classification", *, records: list[dict
                         units: list[Unit] | None = None, points: float = 100,
                         rubric: list[dict] | None = None, time_limit_minutes: int = 20,
                         overtime: dict | None = None, metric: str | None = None,
-                        policy: dict | None = None, author: User | None = None) -> Item:
+                        policy: dict | None = None, author: User | None = None,
+                        sample: dict | None = None) -> Item:
     """A practical task item; defaults to a 4-record sentiment classification."""
     if records is None:
         records = [{"id": f"r{i}", "text": text} for i, text in enumerate(
@@ -136,6 +137,8 @@ def make_practical_item(task_type: str = "classification", *, records: list[dict
             "time_limit_minutes": time_limit_minutes,
             "overtime": overtime or {"allowed": False, "per_minute": 1, "stop_after_minutes": 5},
             "records": records}
+    if sample is not None:
+        task["sample"] = sample
     key: dict[str, Any] = {"gold": gold or {}}
     if rubric is not None:
         key["rubric"] = rubric

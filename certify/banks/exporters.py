@@ -322,7 +322,7 @@ def task_yaml(data: ItemData) -> str:
                   "time_limit_minutes": task.get("time_limit_minutes"),
                   "overtime": task.get("overtime"), "instructions": task.get("instructions", ""),
                   "config": task.get("config") or {}}
-    for name in ("metric", "policy"):
+    for name in ("metric", "policy", "sample"):
         if task.get(name) is not None:
             meta[name] = task[name]
     if data.key.get("rubric") is not None:

@@ -452,6 +452,10 @@ class ReviewForm(FlaskForm):
         ("changes_requested", _l("Request changes"))]), validators=[InputRequired()])
     comment = TextAreaField(_l("Comment"), render_kw={"rows": 3}, validators=[Length(max=5000)],
                             description=_l("Required when you request changes."))
+    reason = TextAreaField(_l("Reason for approving a task that is not exam-ready"),
+                           render_kw={"rows": 2}, validators=[Length(max=2000)],
+                           description=_l("Required only to approve a practical task whose "
+                                          "validity report says it is not exam-ready."))
 
 
 class RetireForm(FlaskForm):

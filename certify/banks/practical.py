@@ -36,7 +36,7 @@ MEDIA_FIELDS = ("image", "audio", "attachment")
 #: task.yaml keys (docs/formats.md §3).
 TASK_KEYS = ("ref", "type", "task_type", "title", "units", "difficulty", "points",
              "time_limit_minutes", "overtime", "instructions", "config", "metric", "policy",
-             "rubric", "status", "author", "language", "explanation", "change_note")
+             "rubric", "status", "author", "language", "explanation", "change_note", "sample")
 DEFAULT_OVERTIME = {"allowed": False, "per_minute": 1, "stop_after_minutes": 5}
 
 
@@ -52,7 +52,7 @@ def build_item(*, ref: str, task_type: str, title: str, units: list[str], record
                metric: str | None = None, policy: Any = None, rubric: list | None = None,
                explanation: str = "", language: str = "", status: str | None = None,
                author: str | None = None, change_note: str = "", source: str | None = None,
-               media: dict | None = None) -> ItemData:
+               media: dict | None = None, sample: Any = None) -> ItemData:
     """Assemble a practical :class:`ItemData` (content and key in the contract's shapes); without a
     ``language`` it is guessed from the title and instructions."""
     if isinstance(gold, list):
@@ -66,6 +66,8 @@ def build_item(*, ref: str, task_type: str, title: str, units: list[str], record
                      else dict(DEFAULT_OVERTIME) if overtime is None else overtime),
         "records": records,
     }
+    if sample is not None:  # how many records each candidate draws from the pool
+        task["sample"] = sample
     key: dict[str, Any] = {"gold": dict(gold or {})}
     if rubric is not None:
         key["rubric"] = rubric

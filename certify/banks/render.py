@@ -65,12 +65,15 @@ def candidate_task(task: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def candidate_item(version: ItemVersion, option_order: Sequence[str] | None = None) -> dict:
+def candidate_item(version: ItemVersion, option_order: Sequence[str] | None = None,
+                   records: Sequence[dict[str, Any]] | None = None) -> dict:
     """Render ``version`` for a candidate (docs/contracts.md §2); never includes the key.
 
     :param version: the item version on the candidate's form.
     :param option_order: option ids in the order this attempt shows them (``AttemptItem.option_order``);
         ``None`` keeps the authored order.
+    :param records: a practical task's records this candidate labels (the sample drawn from its
+        pool); ``None``: all of them.
     :return: ``{"type", "stem_html", "options": [{"id", "label", "html"}], "blanks", "points",
         "task"}`` — ``task`` is ``None`` except for practical items.
     """
@@ -85,5 +88,7 @@ def candidate_item(version: ItemVersion, option_order: Sequence[str] | None = No
         "options": _options(content, option_order) if item_type in ("single", "multiple") else [],
         "blanks": blanks,
         "points": float(version.points),
-        "task": candidate_task(content["task"]) if item_type == "practical" else None,
+        "task": (candidate_task(content["task"] if records is None
+                                else {**content["task"], "records": list(records)})
+                 if item_type == "practical" else None),
     }

@@ -16,6 +16,7 @@ from certify.banks.authoring import (
     sync_status,
 )
 from certify.banks.models import Item, ItemReview, ItemStatus, ItemVersion, VersionStatus
+from certify.banks.task_validity import needs_reason
 from certify.clock import now_utc
 from certify.db import db
 
@@ -64,9 +65,21 @@ def _check_reviewer(version: ItemVersion, reviewer: User) -> None:
 
 
 def approve(version: ItemVersion, *, reviewer: User, comment: str = "",
-            bulk: bool = False) -> ItemVersion:
-    """Approve a version in review: it becomes live, the previous live version superseded."""
+            bulk: bool = False, reason: str = "") -> ItemVersion:
+    """Approve a version in review: it becomes live, the previous live version superseded.
+
+    :param reason: why an auto-scored practical task that is not exam-ready
+        (:func:`certify.banks.task_validity.needs_reason`) is approved all the same; required then
+        (not for ``bulk`` approvals of imported files), recorded with the review and in the audit log.
+    """
     _check_reviewer(version, reviewer)
+    reason = (reason or "").strip()
+    if not bulk and needs_reason(version):
+        if not reason:
+            raise ReviewError([_("This task is not exam-ready (see its validity report). Give the "
+                                 "reason for approving it all the same.")])
+        comment = "\n\n".join(part for part in (comment.strip(), _(
+            "Approved although not exam-ready: %(reason)s", reason=reason)) if part)
     item = version.item
     previous = loaded_live_version(item)
     if previous is not None and previous.id != version.id:
@@ -81,7 +94,7 @@ def approve(version: ItemVersion, *, reviewer: User, comment: str = "",
         db.session.flush()
         audit("bank.approved", item, actor=reviewer, ref=item.ref, version=version.number,
               superseded=previous.number if previous is not None and previous.id != version.id
-              else None)
+              else None, **({"not_exam_ready_reason": reason} if reason else {}))
     return version
 
 

@@ -41,6 +41,7 @@ from certify.banks import (
     practical,
     queries,
     reviewing,
+    task_validity,
     uploads,
 )
 from certify.banks.diff import version_diff
@@ -299,8 +300,11 @@ def item(item_id: int):
     item, version = _item_and_version(item_id)
     data = queries.version_data(version)
     review_form = ReviewForm() if reviewing.can_review(version, current_user) else None
+    validity = task_validity.version_validity(version)
+    exposure = task_validity.record_exposure(item, version) if item.type == "practical" else None
     return render_template(
         "banks/item.html", item=item, version=version, data=data, review_form=review_form,
+        validity=validity, exposure=exposure,
         retire_form=RetireForm(), type_labels=TYPE_LABELS, status_labels=STATUS_LABELS,
         can_edit=authoring.is_examiner(current_user),
         is_contributor=current_user.id in (version.contributor_ids or []))
@@ -390,7 +394,8 @@ def review(item_id: int):
     version = item.head
     try:
         if form.decision.data == "approved":
-            reviewing.approve(version, reviewer=current_user, comment=form.comment.data or "")
+            reviewing.approve(version, reviewer=current_user, comment=form.comment.data or "",
+                              reason=form.reason.data or "")
             flash(_("Version %(n)s of %(ref)s is approved and live.", n=version.number,
                     ref=item.ref), "success")
         else:

@@ -234,6 +234,9 @@ class AttemptItem(db.Model):
     #: clock and the overtime rule count from here, not from a glance at the task).
     started_dt: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_saved_dt: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: A practical task with a ``sample``: the ids of the records this candidate drew from its pool
+    #: (seeded with ``f"{attempt.id}:{item_version.id}"``, drawn once at start); ``None``: all records.
+    sample: Mapped[list[str] | None] = mapped_column(JSONType)
 
     attempt: Mapped[Attempt] = relationship(back_populates="items")
     version: Mapped[ItemVersion] = relationship()

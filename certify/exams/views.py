@@ -198,7 +198,8 @@ def item(attempt_id: int, position: int):
         abort(404)
     if request.headers.get("X-Certify-Prefetch") != "1":  # kept for offline use, not opened
         reading.mark_opened(attempt, [position])
-    rendered = candidate_item(attempt_item.version, attempt_item.option_order)
+    rendered = candidate_item(attempt_item.version, attempt_item.option_order,
+                              records=reading.records_for(attempt, attempt_item.version))
     return _render_page("exams/item.html", attempt, position=position, item=rendered,
                         values=reading.saved_value(attempt_item),
                         flagged=attempt_item.flagged,

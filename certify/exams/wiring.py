@@ -12,10 +12,12 @@ from flask import Flask
 from flask_babel import lazy_gettext as _l
 
 from certify.auth.models import Role
+from certify.banks.task_validity import set_exposure_counter
 from certify.demo import DemoLoader, add_loader
 from certify.exams import admin_views, demo, views
 from certify.exams.attempts.dashboard import candidate_sittings
 from certify.exams.attempts.expiry import sweep
+from certify.exams.exposure import record_exposure
 from certify.exams.operations import definitions, sittings
 from certify.exams.timing import format_clock
 from certify.registry import ADMIN_GROUP, DashboardPanel, NavItem, add_nav, add_panel
@@ -53,6 +55,7 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(format_clock, "exam_clock")
     app.register_blueprint(views.bp)
     app.register_blueprint(admin_views.bp)
+    set_exposure_counter(app, record_exposure)
     add_nav(app, NavItem("exam_admin.definitions", _l("Exams"), Role.ADMIN, order=40,
                          group=ADMIN_GROUP))
     add_nav(app, NavItem("exam_admin.sittings", _l("Sittings"), Role.ADMIN, order=41,

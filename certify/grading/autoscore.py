@@ -37,6 +37,7 @@ from typing import Any
 
 from certify.banks.scoring import score_objective as by_key
 from certify.tasks import TaskSpec, TaskValidationError, get_task_type
+from certify.tasks.sampling import sampled_spec
 
 #: Item points are kept to three decimals, component scores to two.
 POINTS_PLACES = Decimal("0.001")
@@ -199,12 +200,33 @@ class PracticalEntry:
     answers: Sequence[SavedAnswer]
     opened: datetime | None = None
     last_saved: datetime | None = None
+    #: the records this attempt drew from the task's pool (``None``: every record)
+    sample: tuple[str, ...] | None = None
+
+
+def sample_key(sample: Sequence[str] | None) -> tuple[str, ...] | None:
+    """An attempt item's stored sample as :attr:`PracticalEntry.sample`."""
+    return None if sample is None else tuple(sample)
 
 
 def score_practical(content: Mapping[str, Any], key: Mapping[str, Any],
                     entries: Mapping[Hashable, PracticalEntry], *,
                     label: str = "") -> dict[Hashable, ItemOutcome]:
-    """Score many attempts' work on one practical item version at once (vectorised).
+    """Score many attempts' work on one practical item version at once (vectorised), each on the
+    records it drew (attempts that drew the same sample are scored together)."""
+    groups: dict[tuple[str, ...] | None, dict[Hashable, PracticalEntry]] = {}
+    for entry_key, entry in entries.items():
+        groups.setdefault(entry.sample, {})[entry_key] = entry
+    outcomes: dict[Hashable, ItemOutcome] = {}
+    for sample, group in groups.items():
+        outcomes.update(_score_sample(content, key, sample, group, label=label))
+    return {entry_key: outcomes[entry_key] for entry_key in entries}
+
+
+def _score_sample(content: Mapping[str, Any], key: Mapping[str, Any],
+                  sample: tuple[str, ...] | None, entries: Mapping[Hashable, PracticalEntry], *,
+                  label: str = "") -> dict[Hashable, ItemOutcome]:
+    """Score many attempts' work on one sample of a practical item version at once (vectorised).
 
     Answers saved after the overtime cut-off are ignored; an answer the task type rejects (which the
     autosave endpoint should have refused) counts as unanswered and is listed in
@@ -214,7 +236,7 @@ def score_practical(content: Mapping[str, Any], key: Mapping[str, Any],
     :raise ItemScoringError: the task itself is invalid.
     """
     task = content.get("task") or {}
-    spec = TaskSpec.from_item(content, key)
+    spec = sampled_spec(TaskSpec.from_item(content, key), sample)
     try:
         task_type = get_task_type(spec.task_type)
         prepared = task_type.prepare(spec)
@@ -289,13 +311,13 @@ def _drop_invalid(task_type, prepared, responses: dict[Hashable, dict[str, Any]]
 def score_version(item_type: str, content: Mapping[str, Any], key: Mapping[str, Any],
                   points: Decimal, answers: Sequence[SavedAnswer], *,
                   opened: datetime | None = None, last_saved: datetime | None = None,
-                  label: str = "") -> ItemOutcome:
+                  label: str = "", sample: Sequence[str] | None = None) -> ItemOutcome:
     """Score one attempt item of any type against an item version's content and key."""
     if item_type in OBJECTIVE:
         return score_objective(item_type, content, key, points, answers)
     if item_type == "short_answer":
         return short_answer(key, points, answers)
     if item_type == "practical":
-        entry = PracticalEntry(points, answers, opened, last_saved)
+        entry = PracticalEntry(points, answers, opened, last_saved, sample_key(sample))
         return score_practical(content, key, {None: entry}, label=label)[None]
     raise ItemScoringError(f"{label}: unknown item type {item_type!r}")

@@ -228,7 +228,13 @@ def _review_line(score, full: bool) -> ReviewLine:  # type: ignore[no-untyped-de
     whole = next((a.value for a in answers if a.record == ""), None)
     detail = score.detail or {}
     answered = bool(detail.get("answered", whole not in (None, "", [])))
-    line = ReviewLine(attempt_item.position, candidate_item(shown, attempt_item.option_order),
+    drawn_records = None
+    if attempt_item.sample is not None:
+        keep = set(attempt_item.sample)
+        drawn_records = [r for r in ((shown.content or {}).get("task") or {}).get("records") or []
+                         if r.get("id") in keep]
+    line = ReviewLine(attempt_item.position,
+                      candidate_item(shown, attempt_item.option_order, records=drawn_records),
                       score.points, score.max_points,
                       display.answer_text(item_type, whole, attempt_item.option_order),
                       _verdict(score.points, score.max_points, answered))
@@ -245,8 +251,11 @@ def _review_line(score, full: bool) -> ReviewLine:  # type: ignore[no-untyped-de
         outcome = {r.get("record_id"): r for r in score.per_record or []}
         gold = key.get("gold") or {}
         gold_field = _gold_field(task_type)
+        drawn = None if attempt_item.sample is None else set(attempt_item.sample)
         for record in task.get("records") or []:
             rid = record.get("id")
+            if drawn is not None and rid not in drawn:
+                continue  # not in the sample this candidate drew from the pool
             got = outcome.get(rid, {})
             line.records.append(RecordLine(
                 rid, display.record_text(record),

@@ -389,7 +389,8 @@ def marking_task(examiner: User, attempt_item_id: int) -> MarkingTask:
                 "ignored": record.get("id") in ignored,
                 "scenario_html": {name: render_markdown(record[name]) for name in ("prompt", "text")
                                   if isinstance(record.get(name), str) and record[name].strip()}}
-               for record in task.get("records") or []]
+               for record in task.get("records") or []
+               if attempt_item.sample is None or record.get("id") in attempt_item.sample]
     return MarkingTask(attempt_item, item_score, version, attempt.script_number, sitting, plan,
                        rubric, maximum, role, own, earlier, answer, records)
 

@@ -33,7 +33,7 @@ from certify.banks.models import Item, ItemVersion
 from certify.db import db
 from certify.exams.models import Attempt, AttemptItem, AttemptState, Enrolment, Sitting
 from certify.grading import autoscore, marking, pass_rules
-from certify.grading.autoscore import ItemOutcome, ItemScoringError, PracticalEntry
+from certify.grading.autoscore import ItemOutcome, ItemScoringError, PracticalEntry, sample_key
 from certify.grading.models import ItemScore, Regrade, Result, ResultStatus
 from certify.grading.results import (
     GradingError,
@@ -168,7 +168,8 @@ def _score_all(work: list[tuple[AttemptItem, ItemVersion]]) -> dict[int, ItemOut
             versions[version.id] = version
             practical[version.id][attempt_item.id] = PracticalEntry(
                 attempt_item.points, answers.get(attempt_item.id, []),
-                attempt_item.started_dt or attempt_item.opened_dt, attempt_item.last_saved_dt)
+                attempt_item.started_dt or attempt_item.opened_dt, attempt_item.last_saved_dt,
+                sample_key(attempt_item.sample))
         else:
             outcomes[attempt_item.id] = score_item(attempt_item, version,
                                                    answers.get(attempt_item.id, []))

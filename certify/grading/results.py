@@ -80,7 +80,7 @@ def score_item(attempt_item: AttemptItem, version: ItemVersion,
         # The task's clock starts at "Start this task" (issue 12 §1); attempts from before it
         # was recorded count from the first opening, as they were graded then.
         opened=attempt_item.started_dt or attempt_item.opened_dt,
-        last_saved=attempt_item.last_saved_dt, label=version.item.ref)
+        last_saved=attempt_item.last_saved_dt, label=version.item.ref, sample=attempt_item.sample)
 
 
 def apply_outcome(item_score: ItemScore, outcome: ItemOutcome, version: ItemVersion) -> None:

@@ -15,6 +15,10 @@ exam UI and grading::
     task_type.candidate_record(record)          # -> what may go to the browser (never gold)
     task_type.score(spec, {record_id: value})   # -> TaskScore(score, metric, metrics, per_record)
     task_type.score_many(spec, {candidate: {record_id: value}})  # vectorised, same numbers
+    load_task_folder("question_banks/practical/L5-sentiment-reviews-zh")  # -> TaskSpec (whole pool)
+
+Per-candidate samples of a pool: :mod:`certify.tasks.sampling`; simulated labelers and the
+exam-ready verdict: :mod:`certify.tasks.validity`.
 
 A type's labeling widget is named by its ``candidate_script`` (``js/widgets/ner.js``). Error
 messages are English sentences naming the record and field; type labels are lazy translations
@@ -36,6 +40,7 @@ from certify.tasks.base import (
 )
 from certify.tasks.bbox import BboxTask
 from certify.tasks.classification import ClassificationTask
+from certify.tasks.folder import TaskFolderError, load_task_folder, read_task_folder
 from certify.tasks.multilabel import MultilabelTask
 from certify.tasks.ner import NerTask
 from certify.tasks.problems import TaskValidationError, ValidationProblem
@@ -50,6 +55,7 @@ __all__ = [
     "DuplicateTaskTypeError",
     "PreparedTask",
     "RecordResult",
+    "TaskFolderError",
     "TaskScore",
     "TaskSpec",
     "TaskType",
@@ -58,6 +64,8 @@ __all__ = [
     "UnknownTaskTypeError",
     "ValidationProblem",
     "get_task_type",
+    "load_task_folder",
+    "read_task_folder",
     "registry",
     "score",
     "score_many",

@@ -20,11 +20,15 @@ from certify.scoring.gcpause import gc_paused
 from certify.scoring.policy import Policy, PolicyError, parse_policy, quality
 from certify.tasks.data import BatchScores, PreparedTask, RecordResult, TaskScore, TaskSpec
 from certify.tasks.problems import Problems, ValidationProblem, describe
+from certify.tasks.sampling import check_sample
 
 __all__ = ["BatchScores", "PreparedTask", "RecordResult", "TaskScore", "TaskSpec", "TaskType"]
 
 
 Responses = Mapping[str, Any]
+
+#: config keys every type reads the same way (checked by :meth:`TaskType._check_common`)
+COMMON_CONFIG = ("rule_case_weight", "chance_zero")
 
 #: optional tags a gold line may carry for sampling and validity reports (never scored, never sent to a
 #: candidate): ``rule_case`` names the guideline rule the record tests, ``difficulty`` is 1 (easy) to 5
@@ -56,6 +60,11 @@ class TaskType(ABC):
     metrics: ClassVar[tuple[str, ...]]
     #: whether :meth:`score` computes points (False: examiners mark with the rubric)
     auto_scored: ClassVar[bool] = True
+    #: metric → the per-record credit it averages (a ``detail`` name or ``"correct"``): the metrics
+    #: that ``config.rule_case_weight`` can weight (records testing a rule case weigh more)
+    record_credit: ClassVar[Mapping[str, str]] = MappingProxyType({})
+    #: whether ``config.chance_zero`` is offered (the type has a chance baseline)
+    chance_strategies_supported: ClassVar[bool] = False
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         """Name a new type's widget script after it, unless the class names it itself."""
@@ -207,10 +216,49 @@ class TaskType(ABC):
             return {key: self._unmarked(task, row) for key, row in zip(responses_by_candidate, answers,
                                                                      strict=True)}
         scores = self._score(task, answers)
-        points = task.policy.points(quality(task.metric, scores.metrics[task.metric]))
+        points = task.policy.points(self._quality(task, scores))
         with gc_paused():
             results = self._task_scores(task, scores, points)
         return dict(zip(responses_by_candidate, results, strict=True))
+
+    def _quality(self, task: PreparedTask, scores: BatchScores) -> np.ndarray:
+        """What the policy is applied to: the metric's quality, weighted and rescaled as the config
+        says; the figures used are added to ``scores.metrics`` (``weighted_quality``, ``chance``)."""
+        value = np.asarray(quality(task.metric, scores.metrics[task.metric]), dtype=float)
+        weight = task.config.get("rule_case_weight", 1.0)
+        credit_key = self.record_credit.get(task.metric)
+        if weight != 1.0 and credit_key and any(task.rule_cases):
+            weights = np.array([weight if tag else 1.0 for tag in task.rule_cases])
+            credit = (scores.correct if credit_key == "correct" else scores.detail[credit_key])
+            credit = np.asarray(credit, dtype=float)
+            if "weight" in scores.detail:  # the type's own weights (e.g. critical ratings)
+                weights = weights * np.asarray(scores.detail["weight"], dtype=float)
+                value = (credit * weights).sum(axis=1) / weights.sum(axis=1)
+            else:
+                value = (credit * weights).sum(axis=1) / weights.sum()
+            scores.metrics["weighted_quality"] = value
+        if task.config.get("chance_zero"):
+            chance = self._chance(task)
+            value = np.clip((value - chance) / (1.0 - chance), 0.0, 1.0) if chance < 1 else value
+            scores.metrics["chance"] = np.full(value.shape, chance)
+        return value
+
+    def _chance(self, task: PreparedTask) -> float:
+        """The best quality a labeler who does not look at the records gets: every constant
+        answer and seeded random answers (:meth:`_chance_rows`), scored like a candidate."""
+        rows = self._chance_rows(task)
+        if not rows:
+            return 0.0
+        scores = self._score(task, rows)
+        config = dict(task.config)
+        config["chance_zero"] = False
+        plain = PreparedTask(task.task_type, MappingProxyType(config), task.records, task.gold,
+                             task.metric, task.policy, task.index, task.rule_cases)
+        return float(np.max(self._quality(plain, scores)))
+
+    def _chance_rows(self, task: PreparedTask) -> list[list[Any]]:
+        """Answer rows of labelers who ignore the records (none by default: no baseline)."""
+        return []
 
     # -- internals --------------------------------------------------------------------------
 
@@ -221,8 +269,31 @@ class TaskType(ABC):
         if problems.mapping("config", config) is None:
             return None
         before = len(problems.found)
-        checked = self._check_config(config, problems)
+        own = {k: v for k, v in config.items() if k not in COMMON_CONFIG}
+        checked = self._check_config(own, problems)
+        if checked is not None:
+            checked.update(self._check_common(config, problems))
         return checked if len(problems.found) == before else None
+
+    def _check_common(self, config, problems: Problems) -> dict[str, Any]:
+        """``rule_case_weight`` and ``chance_zero``, for the types that support them."""
+        out: dict[str, Any] = {}
+        if "rule_case_weight" in config:
+            weight = config["rule_case_weight"]
+            if not self.record_credit:
+                problems.add("config.rule_case_weight", f"{self.name} tasks cannot weight records")
+            elif problems.number("config.rule_case_weight", weight, minimum=1,
+                                 maximum=10) is not None:
+                out["rule_case_weight"] = float(weight)
+        if "chance_zero" in config:
+            if not self.chance_strategies_supported:
+                problems.add("config.chance_zero", f"{self.name} tasks have no chance baseline")
+            elif not isinstance(config["chance_zero"], bool):
+                problems.add("config.chance_zero", f"must be true or false, not "
+                                                   f"{describe(config['chance_zero'])}")
+            else:
+                out["chance_zero"] = config["chance_zero"]
+        return out
 
     def _records(self, records, problems: Problems) -> tuple[list[dict], set[str]]:
         """The valid records, and the ids of all records (valid or not)."""
@@ -283,6 +354,7 @@ class TaskType(ABC):
         metric = self._metric(spec.metric, config, problems)
         policy = self._policy(spec.policy, problems)
         self._check_rubric(spec.rubric, problems)
+        check_sample(spec.sample, len(records), problems)
         if problems:
             return None
         task = PreparedTask(
@@ -293,6 +365,7 @@ class TaskType(ABC):
             metric=metric,
             policy=policy,
             index=MappingProxyType({r["id"]: i for i, r in enumerate(records)}),
+            rule_cases=_rule_cases(spec.gold, records),
         )
         self._check_task(task, problems)
         return task
@@ -382,6 +455,11 @@ class TaskType(ABC):
         per_record = tuple(RecordResult(record_id, value is not None, None, MappingProxyType({}))
                            for record_id, value in zip(task.index, row, strict=True))
         return TaskScore(None, None, {}, per_record, needs_marking=True)
+
+
+def _rule_cases(gold, records) -> tuple[str | None, ...]:
+    tags = {line.get("id"): line.get("rule_case") for line in gold or () if isinstance(line, Mapping)}
+    return tuple(tags.get(record["id"]) or None for record in records)
 
 
 def _check_gold_tags(line: Mapping, about: Problems) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 from flask_babel import lazy_gettext as _l
 
 from certify.scoring.batch import BoxBatch
@@ -13,6 +14,10 @@ from certify.tasks.problems import NUMBERS, PLAIN_NUMBERS, PLAIN_SEQUENCES, SEQU
 
 #: how far (in pixels) a box may reach past the image edge, for floating-point rounding in browsers
 EDGE_TOLERANCE = 1e-6
+#: a box counts as found from this IoU with a gold box of its label (a labeling job's "tight box")
+DEFAULT_IOU = 0.7
+#: share of ``box_quality`` that is tightness (the mean IoU of the matched boxes)
+DEFAULT_TIGHTNESS = 0.3
 
 
 class BboxTask(TaskType):
@@ -21,27 +26,33 @@ class BboxTask(TaskType):
 
     ``x, y`` is the top-left corner in the image's pixel coordinates, ``w, h > 0``, and a box lies
     inside the image. Boxes are matched one to one per image (same label, IoU ≥ the config's
-    ``iou_threshold``, default 0.5). Metrics: ``box_f1`` (default) and ``mean_iou`` (matched IoU
-    over the number of distinct boxes, so extra boxes cost); ``box_precision``/``box_recall`` are
-    reported too. Per record: ``f1``, ``mean_iou``, ``matched``, ``missed``, ``extra``.
+    ``iou_threshold``, default 0.7). Metrics: ``box_quality`` (default: ``(1 - t) · box_f1 + t ·
+    tightness``, tightness the mean IoU of the matched boxes, ``t`` the config's ``tightness``,
+    default 0.3), ``box_f1`` and ``mean_iou`` (matched IoU over the number of distinct boxes, so
+    extra boxes cost); ``box_precision``/``box_recall``/``tightness`` are reported too. Per record: ``f1``,
+    ``mean_iou``, ``matched``, ``missed``, ``extra``.
     """
 
     name = "bbox"
     label = _l("Bounding boxes")
     record_fields = ("image", "width", "height")
     gold_field = "boxes"
-    metrics = ("box_f1", "mean_iou")
+    metrics = ("box_quality", "box_f1", "mean_iou")
 
     #: most boxes accepted in one record's response
     max_boxes = 500
 
     def _check_config(self, config, problems):
-        problems.keys(config, ("labels", "iou_threshold"), prefix="config.", kind="the config")
-        threshold = config.get("iou_threshold", 0.5)
+        problems.keys(config, ("labels", "iou_threshold", "tightness"), prefix="config.",
+                      kind="the config")
+        tightness = problems.number("config.tightness", config.get("tightness", DEFAULT_TIGHTNESS),
+                                    minimum=0, maximum=1)
+        threshold = config.get("iou_threshold", DEFAULT_IOU)
         checked = problems.number("config.iou_threshold", threshold, minimum=0, maximum=1)
         if checked == 0:
             problems.add("config.iou_threshold", "must be above 0: every pair of boxes has IoU ≥ 0")
-        return {"labels": check_labels(problems, config), "iou_threshold": checked}
+        return {"labels": check_labels(problems, config), "iou_threshold": checked,
+                "tightness": tightness}
 
     def _check_record(self, record, problems):
         check_shown_fields(problems, record, (), required=("image",))
@@ -100,8 +111,13 @@ class BboxTask(TaskType):
         totals, per_record = scores.prf(), scores.record_prf()
         missed = scores.n_gold - scores.hits
         extra = scores.n_pred - scores.hits
+        hits = scores.hits.sum(axis=1)
+        tight = np.divide(scores.iou_sum.sum(axis=1), hits, out=np.ones(hits.shape, dtype=float),
+                          where=hits > 0)
+        share = task.config["tightness"]
         return BatchScores(
-            metrics={"box_f1": totals["f1"], "mean_iou": scores.mean_iou(),
+            metrics={"box_quality": (1 - share) * totals["f1"] + share * tight * (totals["f1"] > 0),
+                     "box_f1": totals["f1"], "mean_iou": scores.mean_iou(), "tightness": tight,
                      "box_precision": totals["precision"], "box_recall": totals["recall"]},
             answered=scores.answered,
             correct=(missed == 0) & (extra == 0),

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import random
+from types import MappingProxyType
+
 from flask_babel import lazy_gettext as _l
 
 from certify.scoring.batch import LabelBatch
@@ -36,6 +39,8 @@ class ClassificationTask(LabelsConfig, TaskType):
 
     Metrics: ``macro_f1`` (default; averaged over the labels gold or the candidate uses),
     ``accuracy``, ``cohen_kappa`` (unweighted; an unanswered record is its own category).
+    Config ``chance_zero: true`` rescales the quality so that the best chance labeler (always one
+    label, or random labels) earns 0; ``rule_case_weight`` weights rule-case records (accuracy).
     """
 
     name = "classification"
@@ -43,6 +48,8 @@ class ClassificationTask(LabelsConfig, TaskType):
     record_fields = ("text", "image", "row")
     gold_field = "label"
     metrics = ("macro_f1", "accuracy", "cohen_kappa")
+    record_credit = MappingProxyType({"accuracy": "correct"})
+    chance_strategies_supported = True
 
     def _check_record(self, record, problems):
         check_shown_fields(problems, record, ("text", "image"))
@@ -54,6 +61,14 @@ class ClassificationTask(LabelsConfig, TaskType):
 
     def _check_task(self, task, problems):
         check_single_gold_value(problems, task.metric, task.gold, {"cohen_kappa"})
+
+    def _chance_rows(self, task):
+        """One labeler per label who always gives it, and five who pick labels at random."""
+        labels = list(task.config["labels"])
+        n = len(task.records)
+        rng = random.Random(0)
+        return ([[label] * n for label in labels]
+                + [[rng.choice(labels) for _ in range(n)] for _ in range(5)])
 
     def _score(self, task, answers):
         scores = LabelBatch(task.gold, answers)

@@ -31,6 +31,8 @@ class TaskSpec:
     :param metric: the ``metric`` of task.yaml; ``None`` for the type's default.
     :param policy: the ``policy`` of task.yaml; ``None`` for linear 0 → 1.
     :param rubric: the ``rubric`` of task.yaml (required for rubric tasks, a marking aid otherwise).
+    :param sample: the ``sample`` of task.yaml (how many records each candidate draws from the pool,
+        :mod:`certify.tasks.sampling`); ``None``: every candidate labels every record.
     """
 
     task_type: str
@@ -40,6 +42,7 @@ class TaskSpec:
     metric: str | None = None
     policy: Mapping[str, Any] | None = None
     rubric: Sequence[Mapping[str, Any]] | None = None
+    sample: Mapping[str, Any] | None = None
 
     @classmethod
     def from_item(cls, content: Mapping[str, Any], key: Mapping[str, Any]) -> TaskSpec:
@@ -51,7 +54,8 @@ class TaskSpec:
         return cls(task_type=task.get("task_type"), config=task.get("config"),
                    records=list(task.get("records") or []),
                    gold=list(gold.values()) if isinstance(gold, Mapping) else list(gold),
-                   metric=task.get("metric"), policy=task.get("policy"), rubric=key.get("rubric"))
+                   metric=task.get("metric"), policy=task.get("policy"), rubric=key.get("rubric"),
+                   sample=task.get("sample"))
 
 
 @dataclass(frozen=True)
@@ -68,6 +72,8 @@ class PreparedTask:
     metric: str | None
     policy: Policy | None
     index: Mapping[str, int] = field(repr=False)
+    #: the ``rule_case`` tag of each record's gold line (``None`` where it has none), record order
+    rule_cases: tuple[str | None, ...] = ()
 
     @property
     def record_ids(self) -> tuple[str, ...]:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import random
 from functools import cache
+from types import MappingProxyType
 
 from flask_babel import lazy_gettext as _l
 
@@ -23,6 +25,7 @@ class MultilabelTask(LabelsConfig, TaskType):
 
     Metric: ``jaccard_samples``, the mean per-record Jaccard similarity (1.0 for a record where gold
     and response are both empty). Per record: ``jaccard``, ``matched``, ``missed``, ``extra``.
+    Config ``chance_zero`` and ``rule_case_weight`` as for classification.
     """
 
     name = "multilabel"
@@ -30,6 +33,8 @@ class MultilabelTask(LabelsConfig, TaskType):
     record_fields = ("text", "image")
     gold_field = "labels"
     metrics = ("jaccard_samples",)
+    record_credit = MappingProxyType({"jaccard_samples": "jaccard"})
+    chance_strategies_supported = True
 
     def _check_record(self, record, problems):
         check_shown_fields(problems, record, ("text", "image"))
@@ -55,6 +60,18 @@ class MultilabelTask(LabelsConfig, TaskType):
         if len(problems.found) > before:
             return None
         return [label for label in config["labels"] if label in chosen]
+
+    def _chance_rows(self, task):
+        """Labelers who ignore the records: always nothing, always everything, always one label,
+        and five who tick each label at random."""
+        labels = list(task.config["labels"])
+        n = len(task.records)
+        rng = random.Random(0)
+        constant = [[], labels] + [[label] for label in labels]
+        rows = [[list(answer)] * n for answer in constant]
+        rows += [[[label for label in labels if rng.random() < 0.5] for _ in range(n)]
+                 for _ in range(5)]
+        return rows
 
     def _score(self, task, answers):
         scores = SetBatch(task.gold, answers)

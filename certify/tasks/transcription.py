@@ -11,8 +11,26 @@ from certify.scoring.batch import TextBatch
 from certify.tasks.base import BatchScores, TaskType
 from certify.tasks.fields import check_shown_fields
 
+#: formatting a task may declare irrelevant (config ``normalise``), applied to gold and answers alike
+NORMALISATIONS = ("width", "case", "punctuation", "whitespace")
 
-def normalise(text: str, unit: str) -> str:
+
+def normalise_format(text: str, steps) -> str:
+    """``text`` with the declared formatting differences removed, in this order: ``width``
+    (full-width and half-width forms made the same, NFKC), ``case`` (case-folded), ``punctuation``
+    (every Unicode punctuation character removed) and ``whitespace`` (all whitespace removed)."""
+    if "width" in steps:
+        text = unicodedata.normalize("NFKC", text)
+    if "case" in steps:
+        text = text.casefold()
+    if "punctuation" in steps:
+        text = "".join(c for c in text if not unicodedata.category(c).startswith("P"))
+    if "whitespace" in steps:
+        text = "".join(text.split())
+    return text
+
+
+def normalise(text: str, unit: str, steps=()) -> str:
     """What is compared: Unicode NFC, and for words every run of whitespace as one space.
 
     NFC only merges encodings that look identical (e.g. a precomposed é and e + combining accent);
@@ -20,7 +38,7 @@ def normalise(text: str, unit: str) -> str:
     such as "full-width Chinese punctuation" require. Counting then follows jiwer: CER strips the ends
     and counts every other character, spaces included; WER splits at spaces.
     """
-    text = unicodedata.normalize("NFC", text)
+    text = normalise_format(unicodedata.normalize("NFC", text), steps)
     return " ".join(text.split()) if unit == "word" else text
 
 
@@ -28,7 +46,9 @@ class TranscriptionTask(TaskType):
     """Records show an ``image`` or ``audio`` (and optional ``text`` context); gold ``{"id",
     "text"}``; a response is the typed text.
 
-    Config ``unit``: ``char`` (default; metric ``cer``) or ``word`` (metric ``wer``). The policy
+    Config ``unit``: ``char`` (default; metric ``cer``) or ``word`` (metric ``wer``); ``normalise``:
+    the formatting differences that do not count (:data:`NORMALISATIONS`, none by default), applied
+    to both gold and answer before counting. The policy
     uses ``1 - rate`` clipped at 0. Per record: the rate (``cer`` or ``wer``) and ``errors`` (edits).
     """
 
@@ -42,11 +62,22 @@ class TranscriptionTask(TaskType):
     max_chars = 10_000
 
     def _check_config(self, config, problems):
-        problems.keys(config, ("unit",), prefix="config.", kind="the config")
+        problems.keys(config, ("unit", "normalise"), prefix="config.", kind="the config")
         unit = config.get("unit", "char")
         if unit not in ("char", "word"):
             problems.add("config.unit", f"must be 'char' or 'word', not {unit!r}")
-        return {"unit": unit}
+        steps = config.get("normalise", [])
+        if problems.sequence("config.normalise", steps) is not None:
+            for i, step in enumerate(steps):
+                if step not in NORMALISATIONS:
+                    problems.add(f"config.normalise[{i}]", f"must be one of "
+                                                           f"{', '.join(NORMALISATIONS)}, not {step!r}")
+            if unit == "word" and "whitespace" in steps:
+                problems.add("config.normalise", "cannot remove whitespace when words are counted "
+                                                 "(unit: word)")
+        else:
+            steps = []
+        return {"unit": unit, "normalise": [s for s in NORMALISATIONS if s in steps]}
 
     def _check_record(self, record, problems):
         check_shown_fields(problems, record, ("image", "audio"))
@@ -67,8 +98,9 @@ class TranscriptionTask(TaskType):
 
     def _score(self, task, answers):
         unit = task.config["unit"]
-        refs = [normalise(text, unit) for text in task.gold]
-        rows = [[None if a is None else normalise(a, unit) for a in row] for row in answers]
+        steps = task.config.get("normalise", ())
+        refs = [normalise(text, unit, steps) for text in task.gold]
+        rows = [[None if a is None else normalise(a, unit, steps) for a in row] for row in answers]
         scores = TextBatch(refs, rows, unit=unit)
         return BatchScores(
             metrics={task.metric: scores.rates()},

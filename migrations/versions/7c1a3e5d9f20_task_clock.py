@@ -4,7 +4,7 @@ The per-task clock of a skills task and its overtime rule count from this moment
 the first time the task was opened.
 
 Revision ID: 7c1a3e5d9f20
-Revises: 225e27ed1e68
+Revises: e8472ed6f55f
 Create Date: 2026-12-05 15:20:00
 
 """
@@ -15,7 +15,7 @@ import certify.db
 
 # revision identifiers, used by Alembic.
 revision = '7c1a3e5d9f20'
-down_revision = '225e27ed1e68'
+down_revision = 'e8472ed6f55f'
 branch_labels = None
 depends_on = None
 

@@ -2,7 +2,7 @@
 attempt was submitted, kept for the invigilator to accept or reject (issue 12 §3).
 
 Revision ID: e8472ed6f55f
-Revises: 225e27ed1e68
+Revises: c7d1e2f3a4b5
 Create Date: 2026-12-05 15:05:48.129921
 
 """
@@ -15,7 +15,7 @@ import certify.db
 
 # revision identifiers, used by Alembic.
 revision = 'e8472ed6f55f'
-down_revision = '225e27ed1e68'
+down_revision = 'c7d1e2f3a4b5'
 branch_labels = None
 depends_on = None
 

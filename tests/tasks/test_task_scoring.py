@@ -58,7 +58,8 @@ def test_bbox_example():
     result = score(spec("bbox"), {"r1": [[12, 10, 20, 20, "car"]], "r2": [[0, 0, 5, 5, "car"]]})
     iou = 360 / 440
     assert result.metrics == pytest.approx({"box_f1": 0.5, "box_precision": 0.5, "box_recall": 0.5,
-                                            "mean_iou": iou / 3})
+                                            "mean_iou": iou / 3, "tightness": iou,
+                                            "box_quality": 0.7 * 0.5 + 0.3 * iou})
     assert [r.detail for r in result.per_record] == [
         {"f1": pytest.approx(2 / 3), "mean_iou": pytest.approx(iou / 2), "matched": 1, "missed": 1,
          "extra": 0},
@@ -93,6 +94,7 @@ def test_rating_example_fills_an_unanswered_record_with_the_farthest_point():
         "quadratic_kappa": metrics.cohen_kappa(gold, filled, "quadratic", labels=scale),
         "linear_kappa": metrics.cohen_kappa(gold, filled, "linear", labels=scale),
         "accuracy": 0.5,
+        "agreement": (1 + 0.75 + 1 + 0) / 4,  # linear: 1 less the distance over the scale's width
     })
     assert [r.correct for r in result.per_record] == [True, False, True, False]
 

@@ -148,7 +148,7 @@ def read_task(read: Reader, source: str) -> Parsed:
         rubric=meta.get("rubric"), explanation=meta.get("explanation") or "",
         language=str(meta.get("language") or ""), status=meta.get("status"),
         author=meta.get("author"), change_note=meta.get("change_note") or "", source=source,
-        media=media)
+        media=media, sample=meta.get("sample"))
     found = validate_practical(item)
     problems += found
     if not problems:

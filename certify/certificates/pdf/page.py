@@ -40,7 +40,6 @@ from .style import (
     VALUE_DX,
 )
 
-
 #: English month names, independent of the process locale (``%B`` would follow it).
 MONTHS_EN = ("January", "February", "March", "April", "May", "June", "July", "August",
              "September", "October", "November", "December")

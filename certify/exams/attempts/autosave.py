@@ -32,7 +32,7 @@ from certify.db import db
 from certify.exams.answers import AnswerError, check_answer
 from certify.exams.attempts import IN_PROGRESS, AttemptError, task_clock
 from certify.exams.attempts.expiry import closed_message, expire_overdue, grace_seconds
-from certify.exams.attempts.reading import attempt_items
+from certify.exams.attempts.reading import attempt_items, sampled_content
 from certify.exams.models import Attempt, AttemptItem, Response
 
 #: Most entries one save may carry (a page sends one item's answers, or a practical task's records).
@@ -142,7 +142,8 @@ def save_answers(attempt: Attempt, payload: Any) -> dict[str, Any]:
         if ai is None:
             raise AnswerError(_("Question %(position)s is not on this exam.", position=position),
                               position=position, field="position")
-        answer = check_answer(ai.version.item.type, ai.version.content or {}, ai.option_order,
+        content = sampled_content(ai.version.content or {}, ai.sample)  # only the drawn records
+        answer = check_answer(ai.version.item.type, content, ai.option_order,
                               value, position=position, record=record)
         checked.append((ai, record or "", answer.value, answer.answered))
     for position, _flag in save.flags:

@@ -51,6 +51,26 @@ def item_at(attempt: Attempt, position: int) -> AttemptItem | None:
         .options(selectinload(AttemptItem.version).selectinload(ItemVersion.item)))
 
 
+def sampled_content(content: dict[str, Any], sample: list[str] | None) -> dict[str, Any]:
+    """A practical version's ``content`` with only the drawn records (``None``: all of them)."""
+    task = (content or {}).get("task")
+    if sample is None or not isinstance(task, dict):
+        return content
+    keep = set(sample)
+    records = [r for r in task.get("records") or [] if str(r.get("id")) in keep]
+    return {**content, "task": {**task, "records": records}}
+
+
+def records_for(attempt: Attempt, version: ItemVersion) -> list[dict[str, Any]]:
+    """The records of practical ``version`` that ``attempt`` labels: the sample it drew from the
+    task's pool at start, or every record of a task without a ``sample`` (what the item page shows
+    and what autosave accepts)."""
+    sample = db.session.scalar(sa.select(AttemptItem.sample).where(
+        AttemptItem.attempt_id == attempt.id, AttemptItem.item_version_id == version.id))
+    task = sampled_content(version.content or {}, sample).get("task") or {}
+    return list(task.get("records") or [])
+
+
 def responses(attempt: Attempt) -> list[tuple[int, str, Any, int, bool]]:
     """Every saved answer as (position, record key, value, seq, answered)."""
     return [tuple(row) for row in db.session.execute(
@@ -101,7 +121,7 @@ def overview(attempt: Attempt) -> list[ItemStatus]:
     # content (a theory form has ~100 items) would cost more than the rest of the page.
     rows = db.session.execute(
         sa.select(AttemptItem.id, AttemptItem.position, AttemptItem.flagged, Item.type,
-                  AttemptItem.item_version_id, AttemptItem.started_dt)
+                  AttemptItem.item_version_id, AttemptItem.started_dt, AttemptItem.sample)
         .join(ItemVersion, ItemVersion.id == AttemptItem.item_version_id)
         .join(Item, Item.id == ItemVersion.item_id)
         .where(AttemptItem.attempt_id == attempt.id)
@@ -119,7 +139,7 @@ def overview(attempt: Attempt) -> list[ItemStatus]:
     now = now_utc()
     out = []
     for row in rows:
-        total = records.get(row.item_version_id, 0)
+        total = len(row.sample) if row.sample is not None else records.get(row.item_version_id, 0)
         rule = rules.get(row.item_version_id)
         out.append(ItemStatus(row.position, row.type, done[row.id] > 0, row.flagged,
                               min(done[row.id], total), total,

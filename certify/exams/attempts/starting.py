@@ -13,7 +13,8 @@ from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
 from certify.audit import audit
-from certify.banks.models import ItemVersion
+from certify.banks.models import Item, ItemVersion
+from certify.banks.practical import task_spec
 from certify.clock import now_utc
 from certify.db import db
 from certify.exams import supply, timing
@@ -23,6 +24,8 @@ from certify.exams.attempts.expiry import when_text
 from certify.exams.blueprint import FormBlueprint
 from certify.exams.models import Attempt, AttemptItem, Enrolment
 from certify.exams.operations import normalise_access_code
+from certify.tasks.problems import Problems
+from certify.tasks.sampling import check_sample, draw_sample
 
 SCRIPT_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 
@@ -59,6 +62,37 @@ def draw_form(seed: int, enrolment: Enrolment) -> list[FormItem]:
     pool = supply.pool(exam.level, blueprint.item_types)
     return assemble(blueprint, pool, seed, shuffle_items=exam.shuffle_items,
                     shuffle_options=exam.shuffle_options)
+
+
+def sample_seed(attempt_id: int, version_id: int) -> str:
+    """The seed of the records an attempt draws from a practical task's pool."""
+    return f"{attempt_id}:{version_id}"
+
+
+def draw_samples(attempt: Attempt) -> None:
+    """Draw and store, once, the records each practical task with a ``sample`` gives this attempt
+    (:func:`certify.tasks.sampling.draw_sample`, seeded with :func:`sample_seed`)."""
+    version_ids = [ai.item_version_id for ai in attempt.items]
+    rows = db.session.execute(
+        sa.select(ItemVersion.id, ItemVersion.content, ItemVersion.key)
+        .join(Item, Item.id == ItemVersion.item_id)
+        .where(ItemVersion.id.in_(version_ids), Item.type == "practical")
+    ).all() if version_ids else []
+    drawn = {}
+    for version_id, content, key in rows:
+        if not ((content or {}).get("task") or {}).get("sample"):
+            continue
+        spec = task_spec(content or {}, key or {})
+        sample = check_sample(spec.sample, len(spec.records), Problems("task"))
+        if sample is None:
+            continue
+        drawn[version_id] = list(draw_sample(
+            spec, sample["size"], sample_seed(attempt.id, version_id), strata=sample["strata"],
+            difficulty_balance=sample["difficulty_balance"]))
+    for attempt_item in attempt.items:
+        if attempt_item.item_version_id in drawn and attempt_item.sample is None:
+            attempt_item.sample = drawn[attempt_item.item_version_id]
+    db.session.flush()
 
 
 def start_attempt(enrolment: Enrolment, access_code: str | None) -> Attempt:
@@ -115,6 +149,7 @@ def start_attempt(enrolment: Enrolment, access_code: str | None) -> Attempt:
             raise
         return enrolment.attempt
     savepoint.commit()
+    draw_samples(attempt)
     audit("exam.attempt_started", attempt, sitting_id=sitting.id, seed=seed,
           items=len(form), deadline=attempt.deadline_dt.isoformat(),
           extra_time_pct=enrolment.extra_time_pct)
