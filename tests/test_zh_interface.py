@@ -68,7 +68,7 @@ def test_no_ten_minute_warning_in_a_two_minute_exam(app, candidate, login_as):
         assert page_config(attempt, 1, "single", 8)["warnings"] == [60]
 
 
-@pytest.mark.xfail(strict=False, reason="broken by the session-end merge of several branches; see the closing note")
+@pytest.mark.xfail(strict=False, reason="broken by the session-end merge; see the closing note")
 def test_plurals_are_words_not_brackets(app):
     with app.test_request_context():
         texts = strings.exam_strings()

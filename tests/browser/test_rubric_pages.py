@@ -96,7 +96,7 @@ def _log_in(page, live_server, email, language):
         page.context.set_extra_http_headers({"Accept-Language": "zh"})
 
 
-@pytest.mark.xfail(strict=False, reason="broken by the session-end merge of several branches; see the closing note")
+@pytest.mark.xfail(strict=False, reason="broken by the session-end merge; see the closing note")
 @pytest.mark.parametrize("language", ["en", "zh"])
 def test_the_marker_page_separates_scenario_and_answer_and_marks_an_empty_script_zero(
         app, make_user, live_server, page, shot, language):

@@ -119,7 +119,7 @@ def test_the_countdown_has_the_servers_format(page, harness):
     assert shown == [format_clock(s) for s in (0, 0.2, 59, 600, 3599, 3600, 5405, -3)]
 
 
-@pytest.mark.xfail(strict=False, reason="broken by the session-end merge of several branches; see the closing note")
+@pytest.mark.xfail(strict=False, reason="broken by the session-end merge; see the closing note")
 def test_a_refused_sequence_number_renumbers_and_drops_nothing(page, harness):
     """Issue 13 §15: a save numbered far ahead of the server is refused (422, field "seq"); the
     queue keeps every answer and numbers the next save after the server's last_seq."""

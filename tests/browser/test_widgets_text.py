@@ -50,7 +50,7 @@ def test_transcription_of_audio_with_play_key(page, harness, shot):
     shot(page, "transcription-audio")
 
 
-@pytest.mark.xfail(strict=False, reason="broken by the session-end merge of several branches; see the closing note")
+@pytest.mark.xfail(strict=False, reason="broken by the session-end merge; see the closing note")
 def test_rubric_text_with_character_count(page, harness, shot):
     guideline = ("# 道路场景图像目标框标注规范 v0.9\n\n## 1. 项目说明\n"
                  "本项目为自动驾驶感知模型标注道路图像中的目标。\n\n## 2. 标注类别\n"
